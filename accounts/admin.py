@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import User
+from .services import user_apply_role
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "last_name", "first_name", "role", "municipality", "school", "is_active")
+    list_filter = ("role", "is_active", "municipality")
+    list_select_related = ("municipality", "school")
+    search_fields = ("username", "last_name", "first_name", "email")
+    autocomplete_fields = ("school",)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (
+            "Роль и организация",
+            {"fields": ("role", "municipality", "school", "middle_name", "position", "phone")},
+        ),
+    )
+    add_fieldsets = BaseUserAdmin.add_fieldsets + (
+        ("Роль и организация", {"fields": ("role", "municipality", "school")}),
+    )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        user_apply_role(user=obj)
