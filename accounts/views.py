@@ -1,0 +1,23 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from monitoring.selectors import current_campaign
+
+from .models import Role
+
+
+@login_required
+def home(request):
+    """Send each role to its own start page."""
+    user = request.user
+    role = user.effective_role
+    if role == Role.COORDINATOR:
+        campaign = current_campaign(user=user)
+        if campaign is not None:
+            return redirect("monitoring:report", slug=campaign.slug, school_pk=user.school_id)
+        return redirect("schools:school", pk=user.school_id)
+    if role == Role.SPECIALIST:
+        return redirect("schools:municipality", pk=user.municipality_id)
+    if role in (Role.METHODIST, Role.ADMIN):
+        return redirect("schools:list")
+    return render(request, "accounts/no_role.html", status=403)

@@ -1,0 +1,323 @@
+"""Monitoring campaigns and the school report (Appendix 1, 25 columns)."""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from schools.models import Branch, EdmsSystem, School
+
+
+class Campaign(models.Model):
+    """One data collection: «мониторинг … по состоянию на <дата>», with a deadline."""
+
+    class Status(models.TextChoices):
+        PREPARING = "preparing", "подготовка"
+        OPEN = "open", "идёт сбор"
+        CLOSED = "closed", "завершён"
+
+    slug = models.SlugField("код", max_length=40, unique=True)
+    title = models.CharField("название", max_length=300)
+    academic_year = models.CharField(
+        "учебный год",
+        max_length=9,
+        validators=[RegexValidator(r"^\d{4}-\d{4}$", "Укажите учебный год в виде 2017-2018.")],
+    )
+    as_of = models.DateField("по состоянию на")
+    deadline = models.DateField("срок предоставления")
+    letter_number = models.CharField("номер письма", max_length=40, blank=True)
+    letter_date = models.DateField("дата письма", null=True, blank=True)
+    status = models.CharField("статус", max_length=16, choices=Status.choices, default=Status.PREPARING)
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_campaigns",
+        verbose_name="предыдущий мониторинг",
+        help_text="С ним сравниваются значения; из него переносятся данные в новые отчёты.",
+    )
+    participants = models.ManyToManyField(
+        School, related_name="campaigns", blank=True, verbose_name="участники"
+    )
+    created_at = models.DateTimeField("создан", auto_now_add=True)
+    opened_at = models.DateTimeField("открыт", null=True, blank=True)
+    closed_at = models.DateTimeField("закрыт", null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        verbose_name = "мониторинг"
+        verbose_name_plural = "мониторинги"
+        ordering = ["-as_of", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline__gte=F("as_of")),
+                name="campaign_deadline_after_as_of",
+                violation_error_message="Срок предоставления не может быть раньше даты «по состоянию на».",
+            ),
+            models.CheckConstraint(
+                condition=~Q(previous=F("pk")),
+                name="campaign_previous_not_self",
+                violation_error_message="Мониторинг не может ссылаться сам на себя как на предыдущий.",
+            ),
+            models.CheckConstraint(
+                condition=Q(academic_year__regex=r"^[0-9]{4}-[0-9]{4}$"),
+                name="campaign_academic_year_format",
+                violation_error_message="Укажите учебный год в виде 2017-2018.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+COUNT_FIELDS = (
+    "classes_total",
+    "classes_edms",
+    "parents_edms",
+    "teacher_workstations",
+    "student_workstations",
+    "classes_ejournal",
+    "classes_other_modules",
+    "students_total",
+    "students_edms",
+    "teachers_total",
+    "teachers_edms",
+)
+
+# (part, whole): the part may not exceed the whole (columns 9, 13, 14 ≤ 8; 16 ≤ 15; 18 ≤ 17).
+PART_OF_WHOLE = (
+    ("classes_edms", "classes_total"),
+    ("classes_ejournal", "classes_total"),
+    ("classes_other_modules", "classes_total"),
+    ("students_edms", "students_total"),
+    ("teachers_edms", "teachers_total"),
+)
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", "черновик"
+    SUBMITTED = "submitted", "на проверке"
+    APPROVED = "approved", "принят"
+    RETURNED = "returned", "возвращён на доработку"
+
+
+# States in which a report is final enough that the database holds its arithmetic rules.
+CHECKED_STATES = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+
+
+def _report_constraints():
+    editable = Q(status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED])
+    constraints = []
+    for field in COUNT_FIELDS:
+        constraints.append(
+            models.CheckConstraint(
+                condition=editable | Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0}),
+                name=f"report_{field}_not_negative",
+            )
+        )
+    for part, whole in PART_OF_WHOLE:
+        constraints.append(
+            models.CheckConstraint(
+                condition=editable
+                | Q(**{f"{part}__isnull": True})
+                | Q(**{f"{whole}__isnull": True})
+                | Q(**{f"{part}__lte": F(whole)}),
+                name=f"report_{part}_le_{whole}",
+            )
+        )
+    return constraints
+
+
+class SchoolReport(models.Model):
+    """One school's row of Appendix 1 in one campaign, with its branch rows and events.
+
+    Counts are nullable (not filled yet). While a report is a draft it may hold values that
+    break the rules, so that nothing typed is lost; once submitted, the database holds them.
+    """
+
+    class Frequency(models.IntegerChoices):
+        DAILY = 1, "ежедневно"
+        EVERY_2_3_DAYS = 2, "раз в 2–3 дня"
+        WEEKLY = 3, "еженедельно"
+        MONTHLY = 4, "1–2 раза в месяц"
+
+    class PaperJournal(models.IntegerChoices):
+        YES = 1, "да"
+        NO = 2, "нет"
+        PLANNED = 3, "планируется отказ от бумажного журнала в следующем учебном году"
+
+    class PilotSite(models.IntegerChoices):
+        YES = 1, "да"
+        NO = 2, "нет"
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="reports", verbose_name="мониторинг"
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="reports", verbose_name="организация"
+    )
+    status = models.CharField(
+        "состояние", max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    version = models.PositiveIntegerField("версия", default=1)
+
+    # 5-7
+    system = models.ForeignKey(
+        EdmsSystem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="система электронного документооборота",
+    )
+    responsible_name = models.CharField("ФИО ответственного за работу СЭД", max_length=200, blank=True)
+    responsible_position = models.CharField("должность ответственного", max_length=200, blank=True)
+    responsible_phone = models.CharField("телефон ответственного", max_length=60, blank=True)
+    responsible_email = models.CharField("e-mail ответственного", max_length=254, blank=True)
+    # 8-18
+    classes_total = models.IntegerField("общее количество классов", null=True, blank=True)
+    classes_edms = models.IntegerField("классов, использующих СЭД", null=True, blank=True)
+    parents_edms = models.IntegerField("родителей, пользующихся СЭД", null=True, blank=True)
+    teacher_workstations = models.IntegerField("рабочих мест учителя", null=True, blank=True)
+    student_workstations = models.IntegerField("рабочих мест ученика", null=True, blank=True)
+    classes_ejournal = models.IntegerField("классов, использующих ЭЖ/ЭД", null=True, blank=True)
+    classes_other_modules = models.IntegerField("классов, использующих другие модули", null=True, blank=True)
+    module_turnstile = models.BooleanField("модуль «турникет»", default=False)
+    module_library = models.BooleanField("модуль «библиотека»", default=False)
+    module_canteen = models.BooleanField("модуль «столовая»", default=False)
+    module_other = models.BooleanField("другие модули", default=False)
+    other_modules_text = models.CharField("какие модули и чьей разработки", max_length=500, blank=True)
+    students_total = models.IntegerField("общее количество обучающихся", null=True, blank=True)
+    students_edms = models.IntegerField("обучающихся, использующих СЭД", null=True, blank=True)
+    teachers_total = models.IntegerField("общее количество педагогов", null=True, blank=True)
+    teachers_edms = models.IntegerField("педагогов, использующих СЭД", null=True, blank=True)
+    # 19-21
+    entry_frequency = models.PositiveSmallIntegerField(
+        "периодичность внесения данных", choices=Frequency.choices, null=True, blank=True
+    )
+    paper_journal = models.PositiveSmallIntegerField(
+        "ведётся бумажный журнал", choices=PaperJournal.choices, null=True, blank=True
+    )
+    pilot_site = models.PositiveSmallIntegerField(
+        "является ПВП регионального проекта", choices=PilotSite.choices, null=True, blank=True
+    )
+    # 22-23
+    coordinator_name = models.CharField("координатор проекта в ОО", max_length=200, blank=True)
+    coordinator_phone = models.CharField("телефон координатора", max_length=60, blank=True)
+    coordinator_email = models.CharField("e-mail координатора", max_length=254, blank=True)
+    coordinator_skype = models.CharField("скайп координатора", max_length=100, blank=True)
+    # 25
+    notes = models.TextField("примечания", blank=True)
+
+    # Bookkeeping
+    unconfirmed_fields = models.JSONField(
+        "перенесено из прошлого года, не подтверждено", default=list, blank=True
+    )
+    warning_notes = models.JSONField("пояснения к предупреждениям", default=dict, blank=True)
+    raw_input = models.JSONField("нераспознанный ввод черновика", default=dict, blank=True)
+    created_at = models.DateTimeField("создан", auto_now_add=True)
+    updated_at = models.DateTimeField("изменён", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="изменил",
+    )
+    submitted_at = models.DateTimeField("отправлен", null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "version"])
+
+    class Meta:
+        verbose_name = "отчёт организации"
+        verbose_name_plural = "отчёты организаций"
+        ordering = ["campaign", "school__municipality__sort_order", "school__short_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "school"], name="report_one_per_school"),
+            models.CheckConstraint(
+                condition=Q(entry_frequency__isnull=True) | Q(entry_frequency__range=(1, 4)),
+                name="report_entry_frequency_code",
+            ),
+            models.CheckConstraint(
+                condition=Q(paper_journal__isnull=True) | Q(paper_journal__range=(1, 3)),
+                name="report_paper_journal_code",
+            ),
+            models.CheckConstraint(
+                condition=Q(pilot_site__isnull=True) | Q(pilot_site__range=(1, 2)),
+                name="report_pilot_site_code",
+            ),
+            *_report_constraints(),
+        ]
+        indexes = [models.Index(fields=["campaign", "status"])]
+
+    def __str__(self):
+        return f"{self.school} — {self.campaign}"
+
+    @property
+    def is_editable_state(self) -> bool:
+        return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+class ReportBranch(models.Model):
+    """A branch row of Appendix 1 (columns 4-7): the branch's own system and responsible person."""
+
+    report = models.ForeignKey(SchoolReport, on_delete=models.CASCADE, related_name="branch_rows")
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="report_rows", verbose_name="филиал"
+    )
+    system = models.ForeignKey(
+        EdmsSystem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="система электронного документооборота",
+    )
+    responsible_name = models.CharField("ФИО ответственного", max_length=200, blank=True)
+    responsible_position = models.CharField("должность ответственного", max_length=200, blank=True)
+    responsible_phone = models.CharField("телефон ответственного", max_length=60, blank=True)
+    responsible_email = models.CharField("e-mail ответственного", max_length=254, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "строка филиала"
+        verbose_name_plural = "строки филиалов"
+        ordering = ["branch__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "branch"], name="reportbranch_one_per_branch")
+        ]
+
+    def __str__(self):
+        return str(self.branch)
+
+
+class ReportEvent(models.Model):
+    """Column 24: an event of the project attended by the school's students and teachers."""
+
+    report = models.ForeignKey(SchoolReport, on_delete=models.CASCADE, related_name="events")
+    title = models.CharField("мероприятие", max_length=300)
+    students = models.IntegerField("обучающихся", default=0)
+    teachers = models.IntegerField("педагогов", default=0)
+    position = models.PositiveSmallIntegerField("порядок", default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "участие в мероприятии"
+        verbose_name_plural = "участие в мероприятиях"
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(students__gte=0) & Q(teachers__gte=0), name="reportevent_counts_not_negative"
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="reportevent_title_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,151 @@
+"""Turns a report, its form and its check result into rows the templates show, section by section:
+label with the column number, the input or the value, last year's value and the change, the
+errors and the warnings with their explanations."""
+
+from dataclasses import dataclass, field
+
+from django.utils.formats import number_format
+
+from .columns import COLUMN_BY_NUMBER, COLUMN_OF_FIELD, FILLABLE_COLUMNS, SECTIONS
+from .models import COUNT_FIELDS, SchoolReport
+from .rules import CheckResult
+from .services import VALUE_FIELDS
+
+
+def display(report_or_values, name):
+    """A field's value as text: choices by label, booleans as да/нет, numbers with spaces."""
+    if report_or_values is None:
+        return None
+    if isinstance(report_or_values, dict):
+        value = report_or_values.get(name)
+    else:
+        value = getattr(report_or_values, name)
+    if value is None or value == "":
+        return None
+    model_field = SchoolReport._meta.get_field(name)
+    if model_field.choices:
+        return f"{value} — {dict(model_field.choices).get(value, value)}"
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if isinstance(value, int):
+        return number_format(value, force_grouping=True)
+    return str(value)
+
+
+@dataclass
+class FieldRow:
+    name: str
+    label: str
+    column: int
+    bound: object = None
+    value: str | None = None
+    previous: str | None = None
+    delta: str | None = None
+    delta_sign: int = 0
+    errors: list[str] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)  # code, message, explanation
+    unconfirmed: bool = False
+    confirm_bound: object = None
+    is_count: bool = False
+
+
+@dataclass
+class Section:
+    anchor: str
+    title: str
+    columns: tuple
+    rows: list[FieldRow]
+    error_count: int = 0
+
+
+def _delta(new, old):
+    if not isinstance(new, int) or not isinstance(old, int) or isinstance(new, bool):
+        return None, 0
+    diff = new - old
+    if diff == 0:
+        return "без изменений", 0
+    sign = "+" if diff > 0 else "−"
+    text = f"{sign}{number_format(abs(diff), force_grouping=True)}"
+    if old:
+        text += f" ({sign}{number_format(round(abs(diff) * 100 / old, 1), 1)}%)"
+    return text, (1 if diff > 0 else -1)
+
+
+def build_sections(
+    *,
+    report: SchoolReport | None,
+    previous: SchoolReport | None,
+    result: CheckResult,
+    form=None,
+    values=None,
+    typed_explanations: dict | None = None,
+) -> list[Section]:
+    """Rows of the school's own fields grouped into the form's sections.
+
+    ``values`` overrides the report's stored values (a form that was not saved);
+    ``typed_explanations`` are explanations typed into such a form.
+    """
+    explanations = dict((report.warning_notes if report else {}) or {})
+    for code, text in (typed_explanations or {}).items():
+        explanations[code] = {**explanations.get(code, {}), "text": text}
+    unconfirmed = set(report.unconfirmed_fields) if report else set()
+    current = values if values is not None else report
+    sections = []
+    for anchor, title, numbers in SECTIONS:
+        rows = []
+        for number in numbers:
+            for name in COLUMN_BY_NUMBER[number].fields:
+                if name not in VALUE_FIELDS:
+                    continue
+                model_field = SchoolReport._meta.get_field(name)
+                new = (
+                    (current.get(name) if isinstance(current, dict) else getattr(current, name, None))
+                    if current is not None
+                    else None
+                )
+                old = getattr(previous, name) if previous is not None else None
+                delta, sign = _delta(new, old)
+                row = FieldRow(
+                    name=name,
+                    label=str(model_field.verbose_name).capitalize(),
+                    column=COLUMN_OF_FIELD[name],
+                    bound=form[name] if form is not None else None,
+                    value=display(current, name) if current is not None else None,
+                    previous=display(previous, name),
+                    delta=delta if previous is not None else None,
+                    delta_sign=sign,
+                    errors=result.errors_for(name),
+                    warnings=[
+                        {
+                            "code": w.code,
+                            "message": w.message,
+                            "explanation": (explanations.get(w.code) or {}).get("text", ""),
+                            "source": (explanations.get(w.code) or {}).get("source", ""),
+                        }
+                        for w in result.warning_for(name)
+                    ],
+                    unconfirmed=name in unconfirmed,
+                    is_count=name in COUNT_FIELDS,
+                )
+                if form is not None and f"confirm__{name}" in form.fields:
+                    row.confirm_bound = form[f"confirm__{name}"]
+                rows.append(row)
+        sections.append(Section(anchor, title, numbers, rows, error_count=sum(len(r.errors) for r in rows)))
+    return sections
+
+
+def filled_columns(report: SchoolReport | None, has_branches: bool) -> tuple[int, int]:
+    """(filled, total) columns of those a school fills in, for «заполнено 18 из 22»."""
+    numbers = [n for n in FILLABLE_COLUMNS if n != 4 or has_branches]
+    if report is None:
+        return 0, len(numbers)
+    filled = 0
+    for number in numbers:
+        names = COLUMN_BY_NUMBER[number].fields
+        if number == 4:
+            filled += all(row.system_id for row in report.branch_rows.all())
+        elif number == 24:
+            filled += bool(report.events.all())
+        elif any(getattr(report, n) not in (None, "", False) for n in names if n in VALUE_FIELDS):
+            filled += 1
+    return filled, len(numbers)

@@ -1,0 +1,265 @@
+"""Checks of a school report: errors (block submission) and warnings (need an explanation).
+
+The same checks serve the browser form, the Excel import and the submission service. They take
+plain values (a dict of field → value, as the model holds them), so any source can be checked.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from .columns import COLUMN_OF_FIELD
+from .models import COUNT_FIELDS, PART_OF_WHOLE, SchoolReport
+
+# --- Thresholds, in one place --------------------------------------------------------------
+COUNT_CHANGE_WARNING_PCT = 30  # a count that moved by more than this against last year
+PARENTS_PER_STUDENT_WARNING = 2  # parents registered > this × students
+
+ERROR = "error"
+WARNING = "warning"
+
+# --- Messages (tests import them) ------------------------------------------------------------
+MSG_NEGATIVE = "Число не может быть отрицательным."
+MSG_PART_GT_WHOLE = "Значение графы {part_col} ({part}) больше значения графы {whole_col} ({whole})."
+MSG_PHONE = (
+    "Телефон указан неверно: используйте цифры, пробелы, скобки, «+» и «-» (например, +7 (3822) 51-59-12)."
+)
+MSG_EMAIL = "Адрес электронной почты указан неверно."
+MSG_REQUIRED = "Заполните это поле перед отправкой."
+MSG_SYSTEM_CHANGED = (
+    "Система изменилась с «{old}» на «{new}» по сравнению с прошлым мониторингом: "
+    "укажите в примечании (графа 25) причину смены системы."
+)
+MSG_UNCONFIRMED = "Значение перенесено из прошлого года: подтвердите его или исправьте."
+MSG_CHANGE = "Значение изменилось более чем на {pct}% по сравнению с прошлым годом ({old} → {new})."
+MSG_PARENTS = (
+    "Родителей, пользующихся СЭД ({parents}), больше, чем {k} × количество обучающихся ({students})."
+)
+MSG_NO_WORKSTATIONS = "Рабочих мест учителя 0, хотя {teachers} педагогов работают в СЭД."
+MSG_NOT_USED_WITH_USERS = "Указано «не используется», но есть пользователи СЭД: {what}."
+MSG_WARNING_UNEXPLAINED = "Подтвердите предупреждение: напишите короткое пояснение для проверяющего."
+
+PHONE_RE = re.compile(r"^[0-9+()\-\s.,;доб]+$")
+
+# Fields that must be filled before submission.
+REQUIRED_ALWAYS = (
+    "system",
+    "responsible_name",
+    "responsible_position",
+    "responsible_phone",
+    "classes_total",
+    "students_total",
+    "teachers_total",
+    "paper_journal",
+    "pilot_site",
+    "coordinator_name",
+    "coordinator_phone",
+)
+# Required only when the school uses an EDMS.
+REQUIRED_WHEN_USED = (
+    "classes_edms",
+    "parents_edms",
+    "teacher_workstations",
+    "student_workstations",
+    "classes_ejournal",
+    "students_edms",
+    "teachers_edms",
+    "entry_frequency",
+)
+PHONE_FIELDS = ("responsible_phone", "coordinator_phone")
+EMAIL_FIELDS = ("responsible_email", "coordinator_email")
+USER_COUNT_FIELDS = ("classes_edms", "students_edms", "teachers_edms", "parents_edms")
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str
+    code: str
+    field: str
+    message: str
+    branch_id: int | None = None
+
+    @property
+    def column(self) -> int | None:
+        return COLUMN_OF_FIELD.get(self.field)
+
+    @property
+    def anchor(self) -> str:
+        if self.branch_id:
+            return f"branch-{self.branch_id}-{self.field}"
+        return f"id_{self.field}"
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == WARNING]
+
+    def errors_for(self, name: str) -> list[str]:
+        return [f.message for f in self.errors if f.field == name and f.branch_id is None]
+
+    def warning_for(self, name: str) -> list[Finding]:
+        return [f for f in self.warnings if f.field == name]
+
+
+def _label(name: str) -> str:
+    return SchoolReport._meta.get_field(name).verbose_name
+
+
+def phone_ok(value: str) -> bool:
+    value = value.strip()
+    return bool(PHONE_RE.match(value)) and sum(ch.isdigit() for ch in value) >= 5
+
+
+def email_ok(value: str) -> bool:
+    try:
+        validate_email(value.strip())
+    except ValidationError:
+        return False
+    return True
+
+
+def _contacts(v: dict, findings: list, branch_id=None, prefix="") -> None:
+    for name in PHONE_FIELDS:
+        value = v.get(name) or ""
+        if value and not phone_ok(value):
+            findings.append(Finding(ERROR, "phone", name, MSG_PHONE, branch_id))
+    for name in EMAIL_FIELDS:
+        value = v.get(name) or ""
+        if value and not email_ok(value):
+            findings.append(Finding(ERROR, "email", name, MSG_EMAIL, branch_id))
+
+
+def check_report(
+    values: dict,
+    *,
+    previous: dict | None = None,
+    branches: list[dict] | None = None,
+    for_submission: bool = False,
+    unconfirmed: list[str] | None = None,
+    explanations: dict | None = None,
+) -> CheckResult:
+    """Check one report.
+
+    ``values`` maps model field names to values (``system`` is an EdmsSystem or None);
+    ``previous`` is last campaign's report in the same form, or None; ``branches`` are dicts with
+    ``branch_id``, ``system`` and the contact fields. With ``for_submission`` the missing fields,
+    unconfirmed carried-over counts and unexplained warnings are errors too.
+    """
+    findings: list[Finding] = []
+    get = values.get
+
+    for name in COUNT_FIELDS:
+        value = get(name)
+        if value is not None and value < 0:
+            findings.append(Finding(ERROR, "negative", name, MSG_NEGATIVE))
+    for part, whole in PART_OF_WHOLE:
+        p, w = get(part), get(whole)
+        if p is not None and w is not None and p > w:
+            findings.append(
+                Finding(
+                    ERROR,
+                    "part_gt_whole",
+                    part,
+                    MSG_PART_GT_WHOLE.format(
+                        part_col=COLUMN_OF_FIELD[part], part=p, whole_col=COLUMN_OF_FIELD[whole], whole=w
+                    ),
+                )
+            )
+    _contacts(values, findings)
+    for row in branches or []:
+        _contacts(
+            {
+                "responsible_phone": row.get("responsible_phone"),
+                "responsible_email": row.get("responsible_email"),
+            },
+            findings,
+            branch_id=row.get("branch_id"),
+        )
+
+    system = get("system")
+    prev_system = (previous or {}).get("system")
+    if (
+        system is not None
+        and prev_system is not None
+        and system.pk != prev_system.pk
+        and not (get("notes") or "").strip()
+    ):
+        findings.append(
+            Finding(ERROR, "system_changed", "notes", MSG_SYSTEM_CHANGED.format(old=prev_system, new=system))
+        )
+
+    # --- warnings ---
+    if previous:
+        for name in COUNT_FIELDS:
+            new, old = get(name), previous.get(name)
+            if new is None or not old or new < 0:
+                continue
+            change = abs(new - old) * 100 / old
+            if change > COUNT_CHANGE_WARNING_PCT:
+                findings.append(
+                    Finding(
+                        WARNING,
+                        f"change:{name}",
+                        name,
+                        MSG_CHANGE.format(pct=COUNT_CHANGE_WARNING_PCT, old=old, new=new),
+                    )
+                )
+    parents, students = get("parents_edms"), get("students_total")
+    if parents is not None and students is not None and parents > PARENTS_PER_STUDENT_WARNING * students:
+        findings.append(
+            Finding(
+                WARNING,
+                "parents_per_student",
+                "parents_edms",
+                MSG_PARENTS.format(parents=parents, k=PARENTS_PER_STUDENT_WARNING, students=students),
+            )
+        )
+    if get("teacher_workstations") == 0 and (get("teachers_edms") or 0) > 0:
+        findings.append(
+            Finding(
+                WARNING,
+                "no_teacher_workstations",
+                "teacher_workstations",
+                MSG_NO_WORKSTATIONS.format(teachers=get("teachers_edms")),
+            )
+        )
+    if system is not None and not system.is_used:
+        used = [f"{_label(n)} — {get(n)}" for n in USER_COUNT_FIELDS if (get(n) or 0) > 0]
+        if used:
+            findings.append(
+                Finding(
+                    WARNING,
+                    "not_used_with_users",
+                    "system",
+                    MSG_NOT_USED_WITH_USERS.format(what="; ".join(used)),
+                )
+            )
+
+    if for_submission:
+        required = list(REQUIRED_ALWAYS)
+        if system is None or system.is_used:
+            required += REQUIRED_WHEN_USED
+        for name in required:
+            value = get(name)
+            if value is None or value == "":
+                findings.append(Finding(ERROR, "required", name, MSG_REQUIRED))
+        for row in branches or []:
+            if row.get("system") is None:
+                findings.append(Finding(ERROR, "required", "system", MSG_REQUIRED, row.get("branch_id")))
+        for name in unconfirmed or []:
+            findings.append(Finding(ERROR, "unconfirmed", name, MSG_UNCONFIRMED))
+        explained = explanations or {}
+        for warning in [f for f in findings if f.level == WARNING]:
+            if not (explained.get(warning.code) or {}).get("text", "").strip():
+                findings.append(Finding(ERROR, "unexplained", warning.field, MSG_WARNING_UNEXPLAINED))
+    return CheckResult(findings)

@@ -1,0 +1,81 @@
+"""Reads of campaigns and reports, always through the user's scope."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from accounts.access import get_in_scope_or_404, school_q
+from accounts.models import Role
+from schools.models import Branch, School
+
+from .models import Campaign, ReportBranch, ReportEvent, SchoolReport
+
+
+def campaign_list(*, user) -> QuerySet[Campaign]:
+    """Methodists see every campaign; others see open and closed ones their schools take part in."""
+    qs = Campaign.objects.select_related("previous")
+    if user.is_regional:
+        return qs
+    if user.effective_role not in (Role.SPECIALIST, Role.COORDINATOR):
+        return qs.none()
+    in_scope = School.objects.filter(school_q(user))
+    return qs.filter(
+        status__in=[Campaign.Status.OPEN, Campaign.Status.CLOSED],
+        pk__in=Campaign.participants.through.objects.filter(school__in=in_scope).values("campaign_id"),
+    )
+
+
+def campaign_get(*, user, slug) -> Campaign:
+    return get_in_scope_or_404(campaign_list(user=user), slug=slug)
+
+
+def current_campaign(*, user) -> Campaign | None:
+    """The most recent open campaign the user takes part in."""
+    return campaign_list(user=user).filter(status=Campaign.Status.OPEN).order_by("-as_of", "-pk").first()
+
+
+def campaign_school_get(*, user, campaign: Campaign, school_pk) -> School:
+    """A participating school of the campaign, within the user's scope (404 otherwise)."""
+    qs = (
+        School.objects.filter(school_q(user), campaigns=campaign)
+        .select_related("municipality")
+        .prefetch_related(Prefetch("branches", queryset=Branch.objects.filter(is_active=True)))
+    )
+    return get_in_scope_or_404(qs, pk=school_pk)
+
+
+def _report_qs():
+    return SchoolReport.objects.select_related(
+        "campaign", "school__municipality", "system__vendor", "updated_by"
+    ).prefetch_related(
+        Prefetch(
+            "branch_rows",
+            queryset=ReportBranch.objects.select_related("branch", "system").order_by("branch__name"),
+        ),
+        Prefetch("events", queryset=ReportEvent.objects.order_by("position", "pk")),
+    )
+
+
+def report_for(*, campaign: Campaign, school: School) -> SchoolReport | None:
+    """The school's report with everything the report page needs, or None if not started."""
+    return _report_qs().filter(campaign=campaign, school=school).first()
+
+
+def previous_report(*, report_or_campaign, school: School) -> SchoolReport | None:
+    campaign = getattr(report_or_campaign, "campaign", report_or_campaign)
+    if not campaign.previous_id:
+        return None
+    return _report_qs().filter(campaign_id=campaign.previous_id, school=school).first()
+
+
+def campaign_schools(*, user, campaign: Campaign, search: str = "") -> QuerySet[School]:
+    """Participating schools in scope, each with ``report`` (its report or None) attached."""
+    qs = School.objects.filter(school_q(user), campaigns=campaign).select_related("municipality")
+    search = " ".join(search.split())
+    if search:
+        qs = qs.filter(Q(short_name__icontains=search) | Q(full_name__icontains=search))
+    return qs.prefetch_related(
+        Prefetch(
+            "reports",
+            queryset=SchoolReport.objects.filter(campaign=campaign).select_related("system", "updated_by"),
+            to_attr="campaign_reports",
+        )
+    ).order_by("municipality__sort_order", "short_name")

@@ -1,0 +1,100 @@
+"""Two people saving the same report at once, with real concurrent transactions (PostgreSQL)."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection, transaction
+
+from monitoring import services
+from monitoring.models import SchoolReport
+from monitoring.services import ReportInput, report_save, report_start, report_values
+from tests.factories import campaign
+from tests.factories import report as make_report
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("нужен PostgreSQL: проверяются настоящие параллельные транзакции")
+
+
+def _run(target, results, key):
+    try:
+        results[key] = target()
+    except Exception as exc:  # noqa: BLE001 - the test inspects what was raised
+        results[key] = exc
+    finally:
+        connection.close()
+
+
+def test_second_concurrent_save_gets_conflict(world):
+    previous = campaign("2016", status="closed")
+    current = campaign("2017", previous=previous)
+    make_report(previous, world.school_a1, status="approved")
+    report = report_start(campaign=current, school=world.school_a1, user=world.coordinator_a)
+    version = report.version
+    first_holds_lock = threading.Event()
+    results = {}
+
+    def first():
+        with transaction.atomic():
+            values = report_values(report) | {"classes_total": 21}
+            saved, _ = report_save(
+                report_id=report.pk,
+                user=world.coordinator_a,
+                data=ReportInput(values=values),
+                expected_version=version,
+                draft=True,
+            )
+            first_holds_lock.set()
+            time.sleep(0.5)  # keep the row locked while the second save arrives
+        return saved.version
+
+    def second():
+        first_holds_lock.wait(10)
+        values = report_values(report) | {"classes_total": 25}
+        return report_save(
+            report_id=report.pk,
+            user=world.coordinator_a,
+            data=ReportInput(values=values),
+            expected_version=version,
+            draft=True,
+        )
+
+    threads = [
+        threading.Thread(target=_run, args=(first, results, "first")),
+        threading.Thread(target=_run, args=(second, results, "second")),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    assert results["first"] == version + 1
+    assert isinstance(results["second"], services.ReportConflict)
+    saved = SchoolReport.objects.get(pk=report.pk)
+    assert saved.classes_total == 21
+    assert saved.version == version + 1
+    # Exactly one change was recorded.
+    assert saved.history.filter(classes_total=21).count() == 1
+    assert not saved.history.filter(classes_total=25).exists()
+
+
+def test_concurrent_report_start_creates_one_report(world):
+    current = campaign("2017")
+    barrier = threading.Barrier(2)
+    results = {}
+
+    def start():
+        barrier.wait(5)
+        return report_start(campaign=current, school=world.school_a1, user=world.coordinator_a).pk
+
+    threads = [threading.Thread(target=_run, args=(start, results, i)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    assert SchoolReport.objects.filter(campaign=current, school=world.school_a1).count() == 1
+    assert SchoolReport.objects.get(campaign=current, school=world.school_a1).branch_rows.count() == 1
