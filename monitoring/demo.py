@@ -1,0 +1,186 @@
+"""Demo campaigns (used by ``seed_demo``): last year's, closed, with complete data for every demo
+school, and the current one, open, with reports in a realistic mix of states."""
+
+import datetime
+import random
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from schools.demo_data import BILATERAL_PILOT_SITES, POSITIONS, demo_schools, email, person_name, phone
+from schools.models import EdmsSystem
+
+from .models import Campaign, ReportBranch, ReportStatus, SchoolReport
+from .services import campaign_create
+
+PREVIOUS = {
+    "slug": "2016",
+    "title": "Мониторинг использования СЭД по состоянию на 01.09.2016",
+    "academic_year": "2016-2017",
+    "as_of": datetime.date(2016, 9, 1),
+    "deadline": datetime.date(2016, 9, 20),
+    "letter_number": "702",
+    "letter_date": datetime.date(2016, 8, 10),
+}
+CURRENT = {
+    "slug": "2017",
+    "title": "Мониторинг использования СЭД по состоянию на 01.09.2017",
+    "academic_year": "2017-2018",
+    "as_of": datetime.date(2017, 9, 1),
+    "deadline": datetime.date(2017, 9, 20),
+    "letter_number": "814",
+    "letter_date": datetime.date(2017, 8, 9),
+}
+# Share of current reports per state; the rest are not started.
+CURRENT_STATES = (
+    (ReportStatus.APPROVED, 0.30),
+    (ReportStatus.SUBMITTED, 0.20),
+    (ReportStatus.RETURNED, 0.05),
+    (ReportStatus.DRAFT, 0.25),
+)
+NETGOROD_BY_MUNICIPALITY = {"seversk": "netgorod-tomsk7", "strezhevoy": "netgorod-guostrj"}
+
+
+def _pick_system(rng, demo, bilateral):
+    if demo.municipality_code in NETGOROD_BY_MUNICIPALITY and rng.random() < 0.7:
+        return NETGOROD_BY_MUNICIPALITY[demo.municipality_code]
+    if (demo.municipality_code, demo.short_name) in bilateral:
+        return rng.choice(["dnevnik", "netgorod-217"])
+    roll = rng.random()
+    if roll < 0.76:
+        return "tesh"
+    if roll < 0.88:
+        return "dnevnik"
+    if roll < 0.91:
+        return "netgorod-217"
+    return "none"
+
+
+def _values(rng, demo, system, bilateral, base=None):
+    """Plausible, consistent Appendix 1 values; ``base`` is last year's values to drift from."""
+    if base is None:
+        students = demo.enrolment
+        classes = max(1, round(students / rng.uniform(18, 25)))
+        teachers = max(4, round(students / rng.uniform(11, 16)))
+    else:
+        students = max(10, round(base["students_total"] * rng.uniform(0.94, 1.08)))
+        classes = max(1, round(base["classes_total"] * rng.uniform(0.95, 1.06)))
+        teachers = max(4, round(base["teachers_total"] * rng.uniform(0.95, 1.06)))
+    used = system.is_used
+    classes_edms = classes - (rng.random() < 0.2) if used else 0
+    students_edms = round(students * rng.uniform(0.85, 1.0)) if used else 0
+    teachers_edms = round(teachers * rng.uniform(0.85, 1.0)) if used else 0
+    pilot = system.code == "tesh" or (demo.municipality_code, demo.short_name) in bilateral
+    return {
+        "system": system,
+        "classes_total": classes,
+        "classes_edms": max(0, classes_edms),
+        "parents_edms": round(students_edms * rng.uniform(0.6, 1.3)) if used else 0,
+        "teacher_workstations": max(1, round(teachers * rng.uniform(0.4, 1.0))) if used else 0,
+        "student_workstations": round(students * rng.uniform(0.02, 0.1)) if used else 0,
+        "classes_ejournal": max(0, classes_edms),
+        "classes_other_modules": round(classes * rng.uniform(0, 0.5)) if used and rng.random() < 0.3 else 0,
+        "students_total": students,
+        "students_edms": students_edms,
+        "teachers_total": teachers,
+        "teachers_edms": teachers_edms,
+        "entry_frequency": (rng.choices([1, 2, 3, 4], [70, 18, 9, 3])[0]) if used else None,
+        "paper_journal": rng.choices([1, 2, 3], [80, 7, 13])[0],
+        "pilot_site": 1 if pilot else 2,
+    }
+
+
+def _people(rng, demo):
+    return {
+        "responsible_name": person_name(rng),
+        "responsible_position": rng.choice(POSITIONS),
+        "responsible_phone": phone(rng),
+        "responsible_email": email(rng, demo.code),
+        "coordinator_name": person_name(rng),
+        "coordinator_phone": phone(rng),
+        "coordinator_email": email(rng, demo.code),
+    }
+
+
+def _make_report(campaign, school, status, values, people, notes=""):
+    report = SchoolReport(campaign=campaign, school=school, status=status, notes=notes, **values, **people)
+    if status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED):
+        report.submitted_at = timezone.make_aware(
+            datetime.datetime.combine(campaign.deadline, datetime.time(12)) - datetime.timedelta(days=3)
+        )
+    return report
+
+
+@transaction.atomic
+def seed_campaigns(*, seed, schools, users, stdout=None):
+    """Create the two demo campaigns and their reports unless they exist already."""
+    if Campaign.objects.filter(slug__in=[PREVIOUS["slug"], CURRENT["slug"]]).exists():
+        return
+    rng = random.Random(seed)
+    systems = {s.code: s for s in EdmsSystem.objects.all()}
+    bilateral = set(BILATERAL_PILOT_SITES)
+    coordinator_school = next(u.school for u in users if u.school_id)
+    demos = demo_schools(seed)
+    by_code = {d.code: d for d in demos}
+
+    previous = campaign_create(**PREVIOUS, participants=list(schools.values()), open_now=True)
+    last_year = {}
+    reports = []
+    for code, school in schools.items():
+        demo = by_code[code]
+        system = systems[_pick_system(rng, demo, bilateral)]
+        values = _values(rng, demo, system, bilateral)
+        people = _people(rng, demo)
+        last_year[code] = (values, people)
+        reports.append(_make_report(previous, school, ReportStatus.APPROVED, values, people))
+    bulk_create_with_history(reports, SchoolReport)
+    _branch_rows(previous, rng, systems)
+    Campaign.objects.filter(pk=previous.pk).update(status=Campaign.Status.CLOSED, closed_at=timezone.now())
+
+    current = campaign_create(
+        **CURRENT, previous=previous, participants=list(schools.values()), open_now=True
+    )
+    reports = []
+    for code, school in schools.items():
+        if school.pk == coordinator_school.pk:
+            continue  # the demo coordinator starts the report themselves (prefilled from last year)
+        roll, cumulative, status = rng.random(), 0.0, None
+        for state, share in CURRENT_STATES:
+            cumulative += share
+            if roll < cumulative:
+                status = state
+                break
+        if status is None:
+            continue
+        base, people = last_year[code]
+        system = base["system"]
+        notes = ""
+        if system.code == "tesh" and rng.random() < 0.04:
+            system = systems["dnevnik"]
+            notes = "С 01.01.2017 организация перешла на систему «Дневник.ру» по решению МОУО."
+        values = _values(rng, by_code[code], system, bilateral, base=base)
+        reports.append(_make_report(current, school, status, values, people, notes))
+    bulk_create_with_history(reports, SchoolReport)
+    _branch_rows(current, rng, systems)
+
+
+def _branch_rows(campaign, rng, systems):
+    rows = []
+    for report in (
+        SchoolReport.objects.filter(campaign=campaign)
+        .select_related("system")
+        .prefetch_related("school__branches")
+    ):
+        for branch in report.school.branches.all():
+            rows.append(
+                ReportBranch(
+                    report=report,
+                    branch=branch,
+                    system=report.system,
+                    responsible_name=person_name(rng),
+                    responsible_position=rng.choice(POSITIONS),
+                    responsible_phone=phone(rng),
+                )
+            )
+    bulk_create_with_history(rows, ReportBranch)
