@@ -9,10 +9,19 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from schools.demo_data import BILATERAL_PILOT_SITES, POSITIONS, demo_schools, email, person_name, phone
-from schools.models import EdmsSystem
+from schools.models import EdmsSystem, Municipality
 
-from .models import Campaign, ReportBranch, ReportStatus, SchoolReport
+from .models import (
+    Campaign,
+    MunicipalityReview,
+    MunicipalityState,
+    ReportBranch,
+    ReportStatus,
+    SchoolReport,
+    WorkflowEvent,
+)
 from .services import campaign_create
+from .workflow import report_snapshot
 
 PREVIOUS = {
     "slug": "2016",
@@ -38,6 +47,13 @@ CURRENT_STATES = (
     (ReportStatus.SUBMITTED, 0.20),
     (ReportStatus.RETURNED, 0.05),
     (ReportStatus.DRAFT, 0.25),
+)
+# Municipalities that have finished the current campaign: accepted by the region, or handed over.
+FINISHED = {"kedrovy": MunicipalityState.ACCEPTED, "teguldetsky": MunicipalityState.SUBMITTED}
+RETURN_COMMENTS = (
+    "Проверьте графу 16: обучающихся в СЭД больше, чем в прошлом году, без пояснения.",
+    "Не указаны контакты ответственного за работу СЭД в филиале.",
+    "Уточните периодичность внесения данных (графа 19).",
 )
 NETGOROD_BY_MUNICIPALITY = {"seversk": "netgorod-tomsk7", "strezhevoy": "netgorod-guostrj"}
 
@@ -136,6 +152,15 @@ def seed_campaigns(*, seed, schools, users, stdout=None):
         reports.append(_make_report(previous, school, ReportStatus.APPROVED, values, people))
     bulk_create_with_history(reports, SchoolReport)
     _branch_rows(previous, rng, systems)
+    MunicipalityReview.objects.bulk_create(
+        MunicipalityReview(
+            campaign=previous,
+            municipality_id=m,
+            state=MunicipalityState.ACCEPTED,
+            submitted_at=timezone.now(),
+        )
+        for m in {s.municipality_id for s in schools.values()}
+    )
     Campaign.objects.filter(pk=previous.pk).update(status=Campaign.Status.CLOSED, closed_at=timezone.now())
 
     current = campaign_create(
@@ -151,6 +176,8 @@ def seed_campaigns(*, seed, schools, users, stdout=None):
             if roll < cumulative:
                 status = state
                 break
+        if by_code[code].municipality_code in FINISHED:
+            status = ReportStatus.APPROVED
         if status is None:
             continue
         base, people = last_year[code]
@@ -163,6 +190,66 @@ def seed_campaigns(*, seed, schools, users, stdout=None):
         reports.append(_make_report(current, school, status, values, people, notes))
     bulk_create_with_history(reports, SchoolReport)
     _branch_rows(current, rng, systems)
+    _workflow(current, rng, users)
+
+
+def _workflow(campaign, rng, users):
+    """Audit entries for the demo states, and the finished municipalities."""
+    specialist = next((u for u in users if u.municipality_id), None)
+    events = []
+    reports = (
+        SchoolReport.objects.filter(campaign=campaign)
+        .exclude(status=ReportStatus.DRAFT)
+        .select_related("school", "system")
+        .prefetch_related("branch_rows__branch", "branch_rows__system", "events")
+    )
+    for report in reports:
+        snapshot = report_snapshot(report)
+        submitted = WorkflowEvent(
+            campaign=campaign,
+            report=report,
+            municipality_id=report.school.municipality_id,
+            action=WorkflowEvent.Action.SUBMIT,
+            from_state=ReportStatus.DRAFT,
+            to_state=ReportStatus.SUBMITTED,
+            snapshot=snapshot,
+        )
+        events.append(submitted)
+        if report.status == ReportStatus.RETURNED:
+            events.append(
+                WorkflowEvent(
+                    campaign=campaign,
+                    report=report,
+                    municipality_id=report.school.municipality_id,
+                    action=WorkflowEvent.Action.RETURN,
+                    from_state=ReportStatus.SUBMITTED,
+                    to_state=ReportStatus.RETURNED,
+                    comment=rng.choice(RETURN_COMMENTS),
+                    snapshot=snapshot,
+                    actor=specialist
+                    if report.school.municipality_id == getattr(specialist, "municipality_id", None)
+                    else None,
+                )
+            )
+        elif report.status == ReportStatus.APPROVED:
+            events.append(
+                WorkflowEvent(
+                    campaign=campaign,
+                    report=report,
+                    municipality_id=report.school.municipality_id,
+                    action=WorkflowEvent.Action.APPROVE,
+                    from_state=ReportStatus.SUBMITTED,
+                    to_state=ReportStatus.APPROVED,
+                )
+            )
+    WorkflowEvent.objects.bulk_create(events)
+    for code, state in FINISHED.items():
+        MunicipalityReview.objects.create(
+            campaign=campaign,
+            municipality=Municipality.objects.get(code=code),
+            state=state,
+            submitted_at=timezone.now(),
+        )
 
 
 def _branch_rows(campaign, rng, systems):

@@ -321,3 +321,95 @@ class ReportEvent(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class MunicipalityState(models.TextChoices):
+    COLLECTING = "collecting", "сбор данных"
+    SUBMITTED = "submitted", "передан в РЦРО"
+    ACCEPTED = "accepted", "принят РЦРО"
+    RETURNED = "returned", "возвращён на доработку"
+
+
+class MunicipalityReview(models.Model):
+    """A municipality's state in a campaign: collecting → submitted to region → accepted/returned."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="municipality_reviews")
+    municipality = models.ForeignKey(
+        "schools.Municipality", on_delete=models.PROTECT, related_name="reviews", verbose_name="МОУО"
+    )
+    state = models.CharField(
+        "состояние", max_length=16, choices=MunicipalityState.choices, default=MunicipalityState.COLLECTING
+    )
+    submitted_at = models.DateTimeField("передан в РЦРО", null=True, blank=True)
+    missing_schools = models.ManyToManyField(
+        School, blank=True, related_name="+", verbose_name="организации без принятого отчёта"
+    )
+    missing_reason = models.TextField("причина отсутствия отчётов", blank=True)
+    comment = models.TextField("комментарий РЦРО", blank=True)
+    updated_at = models.DateTimeField("изменён", auto_now=True)
+
+    class Meta:
+        verbose_name = "состояние МОУО в мониторинге"
+        verbose_name_plural = "состояния МОУО в мониторинге"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "municipality"], name="municipalityreview_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.municipality} — {self.get_state_display()}"
+
+
+class WorkflowEvent(models.Model):
+    """The audit log of every transition of a report or of a municipality."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "отправлен на проверку"
+        APPROVE = "approve", "принят"
+        RETURN = "return", "возвращён на доработку"
+        MUNICIPALITY_SUBMIT = "municipality_submit", "МОУО передан в РЦРО"
+        MUNICIPALITY_ACCEPT = "municipality_accept", "МОУО принят РЦРО"
+        MUNICIPALITY_RETURN = "municipality_return", "МОУО возвращён на доработку"
+        IMPORT = "import", "загружен из таблицы"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="events")
+    report = models.ForeignKey(
+        SchoolReport, on_delete=models.CASCADE, null=True, blank=True, related_name="workflow_events"
+    )
+    municipality = models.ForeignKey(
+        "schools.Municipality", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField("действие", max_length=24, choices=Action.choices)
+    from_state = models.CharField("было", max_length=16, blank=True)
+    to_state = models.CharField("стало", max_length=16)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="кто",
+    )
+    comment = models.TextField("комментарий", blank=True)
+    snapshot = models.JSONField("значения отчёта", default=dict, blank=True)
+    created_at = models.DateTimeField("когда", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "событие проверки"
+        verbose_name_plural = "журнал проверки"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(report__isnull=False) | Q(municipality__isnull=False),
+                name="workflowevent_has_subject",
+            ),
+            models.CheckConstraint(
+                condition=~Q(action="return") | ~Q(comment=""), name="workflowevent_return_has_comment"
+            ),
+            models.CheckConstraint(
+                condition=~Q(action="municipality_return") | ~Q(comment=""),
+                name="workflowevent_municipality_return_has_comment",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.created_at:%d.%m.%Y %H:%M}"

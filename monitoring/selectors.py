@@ -6,7 +6,7 @@ from accounts.access import get_in_scope_or_404, school_q
 from accounts.models import Role
 from schools.models import Branch, School
 
-from .models import Campaign, ReportBranch, ReportEvent, SchoolReport
+from .models import Campaign, MunicipalityReview, ReportBranch, ReportEvent, SchoolReport, WorkflowEvent
 
 
 def campaign_list(*, user) -> QuerySet[Campaign]:
@@ -79,3 +79,17 @@ def campaign_schools(*, user, campaign: Campaign, search: str = "") -> QuerySet[
             to_attr="campaign_reports",
         )
     ).order_by("municipality__sort_order", "short_name")
+
+
+def reports_in_scope(*, user, campaign: Campaign, ids) -> QuerySet[SchoolReport]:
+    return SchoolReport.objects.filter(school_q(user, "school"), campaign=campaign, pk__in=list(ids))
+
+
+def municipality_review(*, campaign: Campaign, municipality) -> MunicipalityReview:
+    """The municipality's state in the campaign (an unsaved «collecting» one if none yet)."""
+    review = MunicipalityReview.objects.filter(campaign=campaign, municipality=municipality).first()
+    return review or MunicipalityReview(campaign=campaign, municipality=municipality)
+
+
+def workflow_log(*, report: SchoolReport) -> QuerySet[WorkflowEvent]:
+    return report.workflow_events.select_related("actor").order_by("-created_at", "-pk")

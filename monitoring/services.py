@@ -8,7 +8,15 @@ from django.utils.formats import date_format
 
 from schools.models import School
 
-from .models import COUNT_FIELDS, Campaign, ReportBranch, ReportEvent, SchoolReport
+from .models import (
+    COUNT_FIELDS,
+    Campaign,
+    MunicipalityReview,
+    MunicipalityState,
+    ReportBranch,
+    ReportEvent,
+    SchoolReport,
+)
 from .rules import CheckResult, check_report
 
 # --- Messages (tests import them) -------------------------------------------------------------
@@ -18,6 +26,7 @@ MSG_CONFLICT = (
 )
 MSG_CAMPAIGN_NOT_OPEN = "Мониторинг «{campaign}» не открыт для ввода данных."
 MSG_REPORT_LOCKED = "Отчёт в состоянии «{status}» нельзя изменить."
+MSG_MUNICIPALITY_LOCKED = "Данные муниципалитета в состоянии «{state}»: отчёт можно изменить, только если РЦРО вернёт их на доработку."
 MSG_HAS_ERRORS = "Отчёт не сохранён: исправьте ошибки ({count})."
 MSG_CAMPAIGN_STATUS = "Мониторинг в состоянии «{status}» нельзя {action}."
 
@@ -197,10 +206,27 @@ def branch_values(report: SchoolReport) -> list[dict]:
     ]
 
 
+def municipality_state(campaign_id: int, municipality_id: int) -> str:
+    state = (
+        MunicipalityReview.objects.filter(campaign_id=campaign_id, municipality_id=municipality_id)
+        .values_list("state", flat=True)
+        .first()
+    )
+    return state or MunicipalityState.COLLECTING
+
+
 def report_edit_refusal(report: SchoolReport) -> str | None:
-    """Why the report cannot be changed now, or None when it can."""
+    """Why the report's data cannot be changed now, or None when it can.
+
+    The one lock rule for every path that writes (form, import, admin): the campaign must be
+    open, the municipality must not have handed its data to the region, and the report must be a
+    draft or returned.
+    """
     if report.campaign.status != Campaign.Status.OPEN:
         return MSG_CAMPAIGN_NOT_OPEN.format(campaign=report.campaign)
+    state = municipality_state(report.campaign_id, report.school.municipality_id)
+    if state in (MunicipalityState.SUBMITTED, MunicipalityState.ACCEPTED):
+        return MSG_MUNICIPALITY_LOCKED.format(state=MunicipalityState(state).label)
     if not report.is_editable_state:
         return MSG_REPORT_LOCKED.format(status=report.get_status_display())
     return None
@@ -289,7 +315,7 @@ def report_save(
     """
     report = (
         SchoolReport.objects.select_for_update(of=("self",))
-        .select_related("campaign", "updated_by")
+        .select_related("campaign", "school", "updated_by")
         .get(pk=report_id)
     )
     if expected_version is not None and report.version != expected_version:

@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import selectors, services, workflow
 from .forms import BranchFormSet, CampaignForm, EventFormSet, ReportForm, event_rows, system_choice_list
 from .history import report_history
+from .models import ReportStatus, WorkflowEvent
 from .presenters import build_sections, filled_columns
 from .rules import check_report
 
@@ -138,6 +139,21 @@ def report_detail(request, slug, school_pk):
             and not services.report_edit_refusal(report)
         )
     )
+    review = {}
+    if report is not None:
+        log = list(selectors.workflow_log(report=report))
+        refusal = services.report_edit_refusal(report)
+        reviewable = workflow.can_review(request.user, school) and not workflow.review_refusal(report)
+        diff_base, diff = workflow.changes_since_last_review(report)
+        review = {
+            "log": log,
+            "last_return": next((e for e in log if e.action == WorkflowEvent.Action.RETURN), None),
+            "can_submit": request.user.is_coordinator and request.user.school_id == school.pk and not refusal,
+            "can_approve": reviewable and report.status == ReportStatus.SUBMITTED,
+            "can_return": reviewable and report.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED),
+            "diff_base": diff_base,
+            "diff": diff,
+        }
     return render(
         request,
         "monitoring/report_detail.html",
@@ -150,6 +166,7 @@ def report_detail(request, slug, school_pk):
             sections=build_sections(report=report, previous=previous, result=result),
             history=report_history(report) if report else [],
             can_edit=can_edit,
+            **review,
         ),
     )
 

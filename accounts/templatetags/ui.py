@@ -40,3 +40,9 @@ def pct(value, digits: int = 1):
     if value is None:
         return "—"
     return f"{number_format(round(float(value), digits), digits)}%"
+
+
+@register.filter
+def sort_headers(spec: str):
+    """«key:Label|key2:Label 2» → [(key, label), …] for sortable table headers."""
+    return [tuple(item.split(":", 1)) for item in spec.split("|")]

@@ -12,7 +12,7 @@ from monitoring.services import ReportInput, report_save, report_start, report_v
 from tests.factories import campaign
 from tests.factories import report as make_report
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture(autouse=True)
@@ -98,3 +98,28 @@ def test_concurrent_report_start_creates_one_report(world):
         t.join(20)
     assert SchoolReport.objects.filter(campaign=current, school=world.school_a1).count() == 1
     assert SchoolReport.objects.get(campaign=current, school=world.school_a1).branch_rows.count() == 1
+
+
+def test_concurrent_double_approve_gives_one_transition(world):
+    from monitoring import workflow
+    from monitoring.models import WorkflowEvent
+
+    current = campaign("2017")
+    r = make_report(current, world.school_a1)
+    workflow.report_submit(report_id=r.pk, user=world.coordinator_a)
+    barrier = threading.Barrier(3)
+    results = {}
+
+    def approve():
+        barrier.wait(5)
+        return workflow.report_approve(report_id=r.pk, user=world.specialist_x).status
+
+    threads = [threading.Thread(target=_run, args=(approve, results, i)) for i in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    outcomes = sorted(type(v).__name__ if isinstance(v, Exception) else v for v in results.values())
+    assert outcomes == ["TransitionRefused", "TransitionRefused", "approved"]
+    assert WorkflowEvent.objects.filter(report=r, action="approve").count() == 1
+    assert SchoolReport.objects.get(pk=r.pk).status == "approved"

@@ -37,7 +37,7 @@ def real_broker():
 
 
 @pytest.mark.celery_worker
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_task_is_executed_by_a_real_worker(real_broker):
     ping = worker_ping_request()
     deadline = time.monotonic() + 30
@@ -51,7 +51,7 @@ def test_task_is_executed_by_a_real_worker(real_broker):
 
 
 @pytest.mark.celery_worker
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_check_worker_command(real_broker, capsys):
     call_command("check_worker", "--timeout", "30")
     assert "выполнена" in capsys.readouterr().out

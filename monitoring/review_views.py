@@ -1,0 +1,193 @@
+"""Review workflow and completeness dashboards."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from schools.selectors import municipality_get
+
+from . import dashboard, selectors, workflow
+from .models import MunicipalityState, ReportStatus
+from .services import ReportInvalid
+
+MAX_LISTED_ERRORS = 15
+
+
+def _report_or_404(request, slug, school_pk):
+    campaign = selectors.campaign_get(user=request.user, slug=slug)
+    school = selectors.campaign_school_get(user=request.user, campaign=campaign, school_pk=school_pk)
+    report = selectors.report_for(campaign=campaign, school=school)
+    return campaign, school, report
+
+
+def _invalid(request, exc: ReportInvalid):
+    messages.error(request, str(exc))
+    for finding in exc.result.errors[:MAX_LISTED_ERRORS]:
+        prefix = f"Графа {finding.column}: " if finding.column else ""
+        messages.error(request, prefix + finding.message)
+
+
+@login_required
+@require_POST
+def report_submit(request, slug, school_pk):
+    campaign, school, report = _report_or_404(request, slug, school_pk)
+    if not (request.user.is_coordinator and request.user.school_id == school.pk):
+        raise PermissionDenied(workflow.MSG_NOT_ALLOWED)
+    if report is None:
+        messages.error(request, "Сначала заполните отчёт.")
+        return redirect("monitoring:report_edit", slug=slug, school_pk=school.pk)
+    try:
+        workflow.report_submit(report_id=report.pk, user=request.user)
+    except ReportInvalid as exc:
+        _invalid(request, exc)
+        return redirect("monitoring:report_edit", slug=slug, school_pk=school.pk)
+    except workflow.TransitionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Отчёт отправлен на проверку.")
+    return redirect("monitoring:report", slug=slug, school_pk=school.pk)
+
+
+@login_required
+@require_POST
+def report_review(request, slug, school_pk, action):
+    campaign, school, report = _report_or_404(request, slug, school_pk)
+    if not workflow.can_review(request.user, school):
+        raise PermissionDenied(workflow.MSG_NOT_ALLOWED)
+    if report is None:
+        messages.error(request, "Отчёт ещё не начат.")
+        return redirect("monitoring:report", slug=slug, school_pk=school.pk)
+    try:
+        if action == "approve":
+            workflow.report_approve(report_id=report.pk, user=request.user)
+            messages.success(request, "Отчёт принят.")
+        else:
+            workflow.report_return(
+                report_id=report.pk, user=request.user, comment=request.POST.get("comment", "")
+            )
+            messages.success(request, "Отчёт возвращён на доработку.")
+    except ReportInvalid as exc:
+        _invalid(request, exc)
+    except workflow.TransitionRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("monitoring:report", slug=slug, school_pk=school.pk)
+
+
+@login_required
+@require_POST
+def bulk_approve(request, slug):
+    campaign = selectors.campaign_get(user=request.user, slug=slug)
+    ids = [int(i) for i in request.POST.getlist("report") if i.isdigit()]
+    reports = selectors.reports_in_scope(user=request.user, campaign=campaign, ids=ids)
+    result = workflow.reports_approve_bulk(report_ids=[r.pk for r in reports], user=request.user)
+    if result.approved:
+        messages.success(request, f"Принято отчётов: {len(result.approved)}.")
+    for report, reason in result.refused:
+        messages.error(request, f"{report.school.short_name}: {reason}")
+    if not ids:
+        messages.warning(request, "Отметьте отчёты, которые нужно принять.")
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("monitoring:campaign", slug=slug)
+
+
+@login_required
+def region_dashboard(request, slug):
+    campaign = selectors.campaign_get(user=request.user, slug=slug)
+    if request.user.is_specialist:
+        return redirect(
+            "monitoring:municipality_dashboard", slug=slug, municipality_pk=request.user.municipality_id
+        )
+    if not request.user.is_regional:
+        raise PermissionDenied("Сводка доступна специалистам МОУО и методистам РЦРО.")
+    kind = request.GET.get("kind", "")
+    state = request.GET.get("state", "")
+    sort = request.GET.get("sort", "")
+    data = dashboard.by_municipality(user=request.user, campaign=campaign, kind=kind, state=state, sort=sort)
+    return render(
+        request,
+        "monitoring/dashboard_region.html",
+        {
+            "campaign": campaign,
+            "data": data,
+            "kind": kind,
+            "state": state,
+            "sort": sort,
+            "states": MunicipalityState.choices,
+            "deadline_passed": dashboard.is_late(campaign, None),
+        },
+    )
+
+
+@login_required
+def municipality_dashboard(request, slug, municipality_pk):
+    campaign = selectors.campaign_get(user=request.user, slug=slug)
+    municipality = municipality_get(user=request.user, pk=municipality_pk)
+    status = request.GET.get("status", "")
+    sort = request.GET.get("sort", "")
+    rows = dashboard.by_school(
+        user=request.user, campaign=campaign, municipality=municipality, status=status, sort=sort
+    )
+    review = selectors.municipality_review(campaign=campaign, municipality=municipality)
+    missing = list(workflow.schools_without_approved_report(campaign, municipality))
+    return render(
+        request,
+        "monitoring/dashboard_municipality.html",
+        {
+            "campaign": campaign,
+            "municipality": municipality,
+            "rows": rows,
+            "review": review,
+            "missing": missing,
+            "status": status,
+            "sort": sort,
+            "statuses": [("not_started", "не начат"), *ReportStatus.choices],
+            "can_submit": request.user.is_specialist
+            and review.state in (MunicipalityState.COLLECTING, MunicipalityState.RETURNED),
+            "can_accept": request.user.is_regional
+            and (
+                review.state == MunicipalityState.SUBMITTED
+                or municipality.is_regional
+                and review.state != MunicipalityState.ACCEPTED
+            ),
+            "can_return": request.user.is_regional
+            and review.state in (MunicipalityState.SUBMITTED, MunicipalityState.ACCEPTED),
+            "can_bulk_approve": any(workflow.can_review(request.user, r.school) for r in rows[:1]),
+        },
+    )
+
+
+@login_required
+@require_POST
+def municipality_action(request, slug, municipality_pk, action):
+    campaign = selectors.campaign_get(user=request.user, slug=slug)
+    municipality = municipality_get(user=request.user, pk=municipality_pk)
+    try:
+        if action == "submit":
+            workflow.municipality_submit(
+                campaign=campaign,
+                municipality=municipality,
+                user=request.user,
+                missing_ids=[i for i in request.POST.getlist("missing") if i.isdigit()],
+                reason=request.POST.get("reason", ""),
+            )
+            messages.success(request, "Данные МОУО переданы в РЦРО.")
+        elif action == "accept":
+            workflow.municipality_accept(campaign=campaign, municipality=municipality, user=request.user)
+            messages.success(request, f"Данные МОУО «{municipality}» приняты.")
+        else:
+            workflow.municipality_return(
+                campaign=campaign,
+                municipality=municipality,
+                user=request.user,
+                comment=request.POST.get("comment", ""),
+                reopen_school_ids=[int(i) for i in request.POST.getlist("reopen") if i.isdigit()],
+            )
+            messages.success(request, f"Данные МОУО «{municipality}» возвращены на доработку.")
+    except workflow.TransitionRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("monitoring:municipality_dashboard", slug=slug, municipality_pk=municipality.pk)

@@ -1,0 +1,177 @@
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from monitoring import dashboard, notifications
+from monitoring.models import MunicipalityReview, SchoolReport
+from monitoring.tasks import send_deadline_reminders
+from tests.factories import SchoolFactory, UserFactory, campaign, report
+
+TOMSK_TZ = datetime.timezone(datetime.timedelta(hours=7))
+
+
+@pytest.fixture
+def known(world):
+    """X: a1 approved on time, a2 submitted late, a3 draft, a4 not started; Y: b1 returned, b2 not started."""
+    current = campaign("2017")
+    a3 = SchoolFactory(municipality=world.mun_x, short_name="МАОУ СОШ № 3 г. Томска")
+    a4 = SchoolFactory(municipality=world.mun_x, short_name="МАОУ СОШ № 4 г. Томска")
+    current.participants.add(a3, a4)
+    on_time = datetime.datetime(2017, 9, 20, 23, 0, tzinfo=TOMSK_TZ)
+    late = datetime.datetime(2017, 9, 21, 0, 30, tzinfo=TOMSK_TZ)
+    r = report(current, world.school_a1, status="approved")
+    SchoolReport.objects.filter(pk=r.pk).update(submitted_at=on_time)
+    r = report(current, world.school_a2, status="submitted")
+    SchoolReport.objects.filter(pk=r.pk).update(submitted_at=late)
+    report(current, a3, status="draft")
+    report(current, world.school_b1, status="returned")
+    MunicipalityReview.objects.create(campaign=current, municipality=world.mun_y, state="returned")
+    return current
+
+
+def test_region_numbers(world, known):
+    data = dashboard.by_municipality(user=world.methodist, campaign=known)
+    rows = {r.name: r for r in data.rows}
+    x, y = rows["Город Томск"], rows["ЗАТО Северск"]
+    assert (x.expected, x.not_started, x.draft, x.submitted, x.returned, x.approved) == (4, 1, 1, 1, 0, 1)
+    assert (x.on_time, x.late, x.pct) == (1, 1, 25.0)
+    assert (y.expected, y.not_started, y.returned, y.approved, y.state) == (2, 1, 1, 0, "returned")
+    assert (data.total.expected, data.total.not_started, data.total.approved) == (6, 2, 1)
+    assert len(data.rows) == 2  # municipalities with no participating schools are not listed
+
+
+def test_region_filters_and_sort(world, known):
+    only_returned = dashboard.by_municipality(user=world.methodist, campaign=known, state="returned")
+    assert [r.name for r in only_returned.rows] == ["ЗАТО Северск"]
+    by_pct = dashboard.by_municipality(user=world.methodist, campaign=known, sort="-pct")
+    assert [r.name for r in by_pct.rows] == ["Город Томск", "ЗАТО Северск"]
+    by_expected = dashboard.by_municipality(user=world.methodist, campaign=known, sort="expected")
+    assert [r.name for r in by_expected.rows] == ["ЗАТО Северск", "Город Томск"]
+
+
+def test_specialist_sees_own_municipality_only(world, known):
+    data = dashboard.by_municipality(user=world.specialist_x, campaign=known)
+    assert [r.name for r in data.rows] == ["Город Томск"]
+
+
+def test_school_rows_late_and_warnings(world, known):
+    SchoolReport.objects.filter(school=world.school_a1).update(teacher_workstations=0)
+    with time_machine.travel(datetime.datetime(2017, 9, 25, tzinfo=TOMSK_TZ)):
+        rows = {
+            r.school.short_name: r
+            for r in dashboard.by_school(user=world.specialist_x, campaign=known, municipality=world.mun_x)
+        }
+    assert rows["МАОУ СОШ № 1 г. Томска"].late is False
+    assert rows["МАОУ СОШ № 1 г. Томска"].warnings == 1
+    assert rows["МАОУ СОШ № 2 г. Томска"].late is True
+    assert rows["МАОУ СОШ № 3 г. Томска"].late is True  # draft after the deadline
+    assert rows["МАОУ СОШ № 4 г. Томска"].status == "not_started"
+
+
+def test_region_dashboard_query_count_constant(world, known, client_for):
+    client = client_for(world.methodist)
+    url = reverse("monitoring:dashboard", args=[known.slug])
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    before = queries()
+    for i in range(25):
+        school = SchoolFactory(municipality=world.mun_y)
+        known.participants.add(school)
+        report(known, school, status="submitted" if i % 2 else "draft")
+    assert queries() == before
+
+
+def test_municipality_dashboard_query_count_constant(world, known, client_for):
+    client = client_for(world.specialist_x)
+    url = reverse("monitoring:municipality_dashboard", args=[known.slug, world.mun_x.pk])
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    before = queries()
+    for i in range(15):
+        school = SchoolFactory(municipality=world.mun_x)
+        known.participants.add(school)
+        report(known, school, status="submitted" if i % 2 else "draft")
+    assert queries() == before
+
+
+@pytest.mark.parametrize(
+    "persona,mun,expected",
+    [
+        ("specialist_x", "mun_x", 200),
+        ("specialist_x", "mun_y", 404),
+        ("coordinator_a", "mun_x", 404),
+        ("methodist", "mun_y", 200),
+        ("nobody", "mun_x", 404),
+    ],
+)
+def test_municipality_dashboard_scope(world, known, client_for, persona, mun, expected):
+    url = reverse("monitoring:municipality_dashboard", args=[known.slug, getattr(world, mun).pk])
+    assert client_for(getattr(world, persona)).get(url).status_code == expected
+
+
+def test_region_dashboard_access(world, known, client_for):
+    url = reverse("monitoring:dashboard", args=[known.slug])
+    assert client_for(world.coordinator_a).get(url).status_code == 403
+    response = client_for(world.specialist_x).get(url)
+    assert response["Location"] == reverse(
+        "monitoring:municipality_dashboard", args=[known.slug, world.mun_x.pk]
+    )
+    html = client_for(world.methodist).get(url).content.decode()
+    assert "Итого" in html and "25,0%" in html
+
+
+def test_reminder_recipients(world, known):
+    coord_a3 = UserFactory(
+        role="coordinator",
+        school=SchoolReport.objects.get(school__short_name="МАОУ СОШ № 3 г. Томска").school,
+    )
+    coord_a4 = UserFactory(
+        role="coordinator", school=known.participants.get(short_name="МАОУ СОШ № 4 г. Томска")
+    )
+    coordinators, specialists = notifications.reminder_recipients(known)
+    # a1 approved and a2 submitted: not reminded; a3 draft, a4 not started, b1 returned: reminded.
+    assert set(coordinators) == {coord_a3, coord_a4, world.coordinator_b}
+    assert set(specialists) == {world.specialist_x, world.specialist_y}
+    MunicipalityReview.objects.filter(municipality=world.mun_y).update(state="submitted")
+    assert set(notifications.reminder_recipients(known)[1]) == {world.specialist_x}
+
+
+@pytest.mark.parametrize(
+    "day,sent",
+    [
+        (datetime.date(2017, 9, 13), True),
+        (datetime.date(2017, 9, 17), True),
+        (datetime.date(2017, 9, 19), True),
+        (datetime.date(2017, 9, 20), True),
+        (datetime.date(2017, 9, 18), False),
+        (datetime.date(2017, 9, 21), False),
+    ],
+)
+def test_reminders_sent_on_schedule(world, known, mailoutbox, day, sent):
+    moment = datetime.datetime.combine(day, datetime.time(9, 0), tzinfo=TOMSK_TZ)
+    with time_machine.travel(moment, tick=False):
+        assert timezone.localdate() == day
+        count = send_deadline_reminders.delay().get()
+    if sent:
+        # coordinator_b (b1 returned) and the two specialists.
+        assert sorted(m.to[0] for m in mailoutbox) == sorted(
+            [world.coordinator_b.email, world.specialist_x.email, world.specialist_y.email]
+        )
+        assert count == 3
+        assert all("Напоминание" in m.subject for m in mailoutbox)
+        assert "20.09.2017" in mailoutbox[0].body
+    else:
+        assert mailoutbox == [] and count == 0
