@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.text import capfirst
+
 from schools.models import EdmsSystem
 
 from .models import ReportBranch, ReportEvent, SchoolReport
@@ -47,7 +49,7 @@ def _label(model, name):
         return "Система"
     if name == "warning_notes":
         return "Пояснения к предупреждениям"
-    return str(model._meta.get_field(name).verbose_name).capitalize()
+    return capfirst(model._meta.get_field(name).verbose_name)
 
 
 def _entries(records, model, title, systems, hidden):

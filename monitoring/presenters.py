@@ -5,6 +5,7 @@ errors and the warnings with their explanations."""
 from dataclasses import dataclass, field
 
 from django.utils.formats import number_format
+from django.utils.text import capfirst
 
 from .columns import COLUMN_BY_NUMBER, COLUMN_OF_FIELD, FILLABLE_COLUMNS, SECTIONS
 from .models import COUNT_FIELDS, SchoolReport
@@ -107,7 +108,7 @@ def build_sections(
                 delta, sign = _delta(new, old)
                 row = FieldRow(
                     name=name,
-                    label=str(model_field.verbose_name).capitalize(),
+                    label=capfirst(model_field.verbose_name),
                     column=COLUMN_OF_FIELD[name],
                     bound=form[name] if form is not None else None,
                     value=display(current, name) if current is not None else None,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from accounts.models import Role
 
@@ -358,9 +359,7 @@ def snapshot_diff(old: dict, new: dict) -> list[DiffLine]:
     for name in VALUE_FIELDS:
         if old.get(name) != new.get(name):
             label = (
-                "Система"
-                if name == "system"
-                else str(SchoolReport._meta.get_field(name).verbose_name).capitalize()
+                "Система" if name == "system" else capfirst(SchoolReport._meta.get_field(name).verbose_name)
             )
             lines.append(DiffLine(label, _show(name, old.get(name)), _show(name, new.get(name))))
     old_branches, new_branches = old.get("branches", {}), new.get("branches", {})

@@ -368,3 +368,26 @@ def test_stale_form_after_submission_gets_conflict(world, setup, client_for):
     )
     assert response.status_code == 409
     assert SchoolReport.objects.get(pk=r_a1.pk).classes_total == 20
+
+
+def test_municipality_actions_through_pages(world, setup, client_for):
+    current, r_a1, r_a2 = setup
+    submit(r_a1, world.coordinator_a)
+    workflow.report_approve(report_id=r_a1.pk, user=world.specialist_x)
+    url = reverse("monitoring:municipality_action", args=[current.slug, world.mun_x.pk, "submit"])
+    page = reverse("monitoring:municipality_dashboard", args=[current.slug, world.mun_x.pk])
+    specialist = client_for(world.specialist_x)
+    response = specialist.post(url, {"reason": ""}, follow=True)
+    assert "Не все отчёты приняты" in response.content.decode()
+    specialist.post(url, {"missing": [world.school_a2.pk], "reason": "Школа на капремонте"})
+    assert MunicipalityReview.objects.get(campaign=current, municipality=world.mun_x).state == "submitted"
+    # Other roles cannot act on the municipality.
+    other = reverse("monitoring:municipality_action", args=[current.slug, world.mun_x.pk, "accept"])
+    assert client_for(world.specialist_y).post(other).status_code == 404
+    assert client_for(world.coordinator_a).post(other).status_code == 404
+    methodist = client_for(world.methodist)
+    html = methodist.get(page).content.decode()
+    assert "Школа на капремонте" in html and "Принять данные МОУО" in html
+    methodist.post(other)
+    assert MunicipalityReview.objects.get(campaign=current, municipality=world.mun_x).state == "accepted"
+    assert client_for(world.specialist_x).get(page).status_code == 200
