@@ -15,6 +15,7 @@ from .models import (
     MunicipalityState,
     ReportBranch,
     ReportEvent,
+    ReportStatus,
     SchoolReport,
 )
 from .rules import CheckResult, check_report
@@ -392,3 +393,33 @@ def _replace_events(report: SchoolReport, events: list[dict], user) -> None:
         if pk not in keep:
             event._history_user = user
             event.delete()
+
+
+MSG_PAST_ONLY_METHODISTS = "Данные прошлых мониторингов загружают только методисты РЦРО."
+MSG_REPORT_EXISTS = "В мониторинге «{campaign}» уже есть отчёт этой организации."
+
+
+@transaction.atomic
+def report_load_accepted(*, campaign: Campaign, school: School, data: ReportInput, user) -> SchoolReport:
+    """Load a closed campaign's report from an old table, as accepted, for year-over-year comparison."""
+    if not user.is_regional:
+        raise ReportLocked(MSG_PAST_ONLY_METHODISTS)
+    if SchoolReport.objects.filter(campaign=campaign, school=school).exists():
+        raise ReportLocked(MSG_REPORT_EXISTS.format(campaign=campaign))
+    report = SchoolReport(campaign=campaign, school=school, status=ReportStatus.APPROVED, updated_by=user)
+    for name, value in data.values.items():
+        setattr(report, name, value)
+    report._history_user = user
+    report.save()
+    for branch_id, values in data.branches.items():
+        row = ReportBranch(report=report, branch_id=branch_id, **values)
+        row._history_user = user
+        row.save()
+    if data.events:
+        _replace_events(report, data.events, user)
+    MunicipalityReview.objects.update_or_create(
+        campaign=campaign,
+        municipality_id=school.municipality_id,
+        defaults={"state": MunicipalityState.ACCEPTED},
+    )
+    return report

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -13,10 +12,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("orgs/", include("schools.urls")),
     path("campaigns/", include("monitoring.urls")),
+    path("tables/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Generated files are never served from MEDIA_URL: every download goes through a view that
+# checks who is asking.

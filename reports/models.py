@@ -19,3 +19,91 @@ class WorkerPing(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.requested_at:%d.%m.%Y %H:%M}"
+
+
+class Job(models.Model):
+    """A piece of background work a user asked for, with its progress and outcome."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "в очереди"
+        RUNNING = "running", "выполняется"
+        DONE = "done", "готово"
+        FAILED = "failed", "ошибка"
+
+    state = models.CharField("состояние", max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField("готовность, %", default=0)
+    error = models.TextField("ошибка", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="кто запросил",
+    )
+    created_at = models.DateTimeField("запрошено", auto_now_add=True)
+    started_at = models.DateTimeField("начато", null=True, blank=True)
+    finished_at = models.DateTimeField("завершено", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def duration(self):
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+
+class ExportJob(Job):
+    """A region-wide (or any) Appendix 1 workbook built in the background."""
+
+    campaign = models.ForeignKey("monitoring.Campaign", on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey(
+        "schools.Municipality", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    file = models.FileField("файл", upload_to="exports/%Y/%m/", blank=True)
+
+    class Meta(Job.Meta):
+        verbose_name = "выгрузка Приложения 1"
+        verbose_name_plural = "выгрузки Приложения 1"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="exportjob_progress_range"),
+        ]
+
+    def __str__(self):
+        return f"Выгрузка {self.campaign} ({self.municipality or 'вся область'})"
+
+
+class ImportBatch(models.Model):
+    """An uploaded Appendix 1 workbook: checked first (preview), loaded on confirmation."""
+
+    class State(models.TextChoices):
+        CHECKED = "checked", "проверен"
+        APPLIED = "applied", "загружен"
+        REJECTED = "rejected", "отклонён"
+
+    campaign = models.ForeignKey("monitoring.Campaign", on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey(
+        "schools.Municipality", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField("файл", upload_to="imports/%Y/%m/")
+    file_name = models.CharField("имя файла", max_length=255)
+    create_missing = models.BooleanField("регистрировать новые организации", default=False)
+    state = models.CharField("состояние", max_length=10, choices=State.choices, default=State.CHECKED)
+    preview = models.JSONField("результат проверки", default=dict)
+    created_at = models.DateTimeField("загружен", auto_now_add=True)
+    applied_at = models.DateTimeField("применён", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "загрузка таблицы"
+        verbose_name_plural = "загрузки таблиц"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.file_name

@@ -12,3 +12,10 @@ def worker_ping(ping_id: int) -> None:
     WorkerPing.objects.filter(pk=ping_id, completed_at__isnull=True).update(
         completed_at=timezone.now(), worker=socket.gethostname()[:200]
     )
+
+
+@shared_task(name="reports.build_appendix1_export")
+def build_appendix1_export(job_id: int) -> str:
+    from .services import export_job_run
+
+    return export_job_run(job_id=job_id).state

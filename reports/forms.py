@@ -1,0 +1,44 @@
+from django import forms
+
+from schools.models import Municipality
+
+from .excel.safety import MAX_UPLOAD_BYTES
+
+
+class ExportForm(forms.Form):
+    municipality = forms.ModelChoiceField(
+        queryset=Municipality.objects.all(),
+        required=False,
+        empty_label="Вся область (формируется в фоне)",
+        label="МО",
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Файл Excel (.xlsx, до 10 МБ)",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+    municipality = forms.ModelChoiceField(
+        queryset=Municipality.objects.all(),
+        required=False,
+        empty_label="по графе 2 таблицы",
+        label="МО",
+    )
+    create_missing = forms.BooleanField(
+        required=False, label="Регистрировать организации и филиалы, которых нет в справочнике"
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not user.is_regional:
+            del self.fields["municipality"]
+            del self.fields["create_missing"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("Нужен файл Excel в формате .xlsx.")
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("Файл больше 10 МБ.")
+        return upload

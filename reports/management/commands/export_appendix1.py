@@ -1,0 +1,38 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.models import Role, User
+from monitoring.models import Campaign
+from reports.excel.export import write_appendix1
+from schools.models import Municipality
+
+
+class Command(BaseCommand):
+    help = "Выгружает таблицу «Приложение 1» мониторинга в файл Excel."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--campaign", required=True, help="код мониторинга")
+        parser.add_argument("--municipality", help="наименование МО (по умолчанию — вся область)")
+        parser.add_argument("--out", required=True, help="путь к файлу .xlsx")
+
+    def handle(self, *args, campaign, municipality, out, **options):
+        campaign_obj = Campaign.objects.filter(slug=campaign).first()
+        if campaign_obj is None:
+            raise CommandError(f"Мониторинг «{campaign}» не найден.")
+        municipality_obj = None
+        if municipality:
+            municipality_obj = find_municipality(municipality)
+        # The command runs with the whole region's scope.
+        region = User(role=Role.ADMIN, is_active=True)
+        count = write_appendix1(out, user=region, campaign=campaign_obj, municipality=municipality_obj)
+        self.stdout.write(self.style.SUCCESS(f"Выгружено организаций: {count}. Файл: {out}"))
+
+
+def find_municipality(name: str) -> Municipality:
+    from reports.excel.layout import normalize_name
+
+    wanted = normalize_name(name)
+    for municipality in Municipality.objects.all():
+        if wanted in (normalize_name(municipality.name), normalize_name(municipality.code)):
+            return municipality
+    names = ", ".join(Municipality.objects.values_list("name", flat=True))
+    raise CommandError(f"МО «{name}» не найдено. Допустимые значения: {names}.")

@@ -1,0 +1,24 @@
+from django.db.models import QuerySet
+
+from accounts.access import get_in_scope_or_404
+
+from .models import ExportJob, ImportBatch
+
+
+def export_jobs(*, user) -> QuerySet[ExportJob]:
+    """A user's own export jobs; methodists see everyone's."""
+    qs = ExportJob.objects.select_related("campaign", "municipality", "requested_by")
+    return qs if user.is_regional else qs.filter(requested_by=user)
+
+
+def export_job_get(*, user, pk) -> ExportJob:
+    return get_in_scope_or_404(export_jobs(user=user), pk=pk)
+
+
+def import_batches(*, user) -> QuerySet[ImportBatch]:
+    qs = ImportBatch.objects.select_related("campaign", "municipality", "uploaded_by")
+    return qs if user.is_regional else qs.filter(uploaded_by=user)
+
+
+def import_batch_get(*, user, pk) -> ImportBatch:
+    return get_in_scope_or_404(import_batches(user=user), pk=pk)
