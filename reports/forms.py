@@ -42,3 +42,19 @@ class ImportForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError("Файл больше 10 МБ.")
         return upload
+
+
+class AnalyticReportForm(forms.Form):
+    campaign = forms.ModelChoiceField(queryset=None, label="Мониторинг", empty_label=None)
+    municipality = forms.ModelChoiceField(
+        queryset=Municipality.objects.all(), required=False, empty_label="Вся область", label="МО"
+    )
+    include_unapproved = forms.BooleanField(
+        required=False, label="Учитывать и отчёты на проверке (по умолчанию — только принятые)"
+    )
+
+    def __init__(self, *args, user, campaigns, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns
+        if not user.is_regional:
+            del self.fields["municipality"]

@@ -107,3 +107,36 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return self.file_name
+
+
+class AnalyticReport(Job):
+    """The regional analytic report («аналитическая справка») for one campaign and scope."""
+
+    campaign = models.ForeignKey(
+        "monitoring.Campaign", on_delete=models.CASCADE, related_name="analytic_reports"
+    )
+    municipality = models.ForeignKey(
+        "schools.Municipality",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="МО",
+    )
+    include_unapproved = models.BooleanField("учитывать непринятые отчёты", default=False)
+    figures = models.JSONField("показатели", default=dict, blank=True)
+    docx = models.FileField("справка (DOCX)", upload_to="analytics/%Y/%m/", blank=True)
+    xlsx = models.FileField("таблицы (XLSX)", upload_to="analytics/%Y/%m/", blank=True)
+    json = models.FileField("показатели (JSON)", upload_to="analytics/%Y/%m/", blank=True)
+
+    class Meta(Job.Meta):
+        verbose_name = "аналитическая справка"
+        verbose_name_plural = "аналитические справки"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="analyticreport_progress_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Аналитическая справка: {self.campaign} ({self.municipality or 'вся область'})"

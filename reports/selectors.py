@@ -2,7 +2,7 @@ from django.db.models import QuerySet
 
 from accounts.access import get_in_scope_or_404
 
-from .models import ExportJob, ImportBatch
+from .models import AnalyticReport, ExportJob, ImportBatch
 
 
 def export_jobs(*, user) -> QuerySet[ExportJob]:
@@ -22,3 +22,17 @@ def import_batches(*, user) -> QuerySet[ImportBatch]:
 
 def import_batch_get(*, user, pk) -> ImportBatch:
     return get_in_scope_or_404(import_batches(user=user), pk=pk)
+
+
+def analytic_reports(*, user) -> QuerySet[AnalyticReport]:
+    """Methodists see every analytic report; a specialist sees those of their municipality."""
+    qs = AnalyticReport.objects.select_related("campaign", "municipality", "requested_by")
+    if user.is_regional:
+        return qs
+    if user.is_specialist:
+        return qs.filter(municipality_id=user.municipality_id)
+    return qs.none()
+
+
+def analytic_report_get(*, user, pk) -> AnalyticReport:
+    return get_in_scope_or_404(analytic_reports(user=user), pk=pk)

@@ -9,11 +9,13 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
+from .analytics import compute_figures
+from .documents import FILE_NAMES, write_all
 from .excel.export import write_appendix1
 from .excel.importer import import_appendix1
 from .excel.safety import UnsafeWorkbook, check_xlsx
-from .models import ExportJob, ImportBatch, Job, WorkerPing
-from .tasks import build_appendix1_export, worker_ping
+from .models import AnalyticReport, ExportJob, ImportBatch, Job, WorkerPing
+from .tasks import build_analytic_report, build_appendix1_export, worker_ping
 
 logger = logging.getLogger(__name__)
 
@@ -152,3 +154,87 @@ def import_batch_apply(*, batch: ImportBatch, user) -> ImportBatch:
             batch.state = ImportBatch.State.REJECTED
         batch.save()
     return batch
+
+
+# --- analytic report -----------------------------------------------------------------------------
+
+MSG_REPORT_FAILED = "Справка не сформирована: {error}. Нажмите «Повторить» или обратитесь к администратору."
+MSG_REPORT_SCOPE = "Специалист МОУО может сформировать справку только по своему МО."
+
+
+def build_report_files(
+    *, campaign, municipality=None, include_unapproved=False, out_dir: Path, progress=None
+) -> dict:
+    """Compute the figures and write report.json, report.docx and report.xlsx into ``out_dir``."""
+    figures = compute_figures(campaign, municipality=municipality, include_unapproved=include_unapproved)
+    if progress:
+        progress(40)
+    write_all(figures, out_dir, progress=progress)
+    return figures
+
+
+def analytic_report_request(*, user, campaign, municipality=None, include_unapproved=False) -> AnalyticReport:
+    own_municipality = user.is_specialist and municipality is not None and municipality.pk == user.municipality_id
+    if not (user.is_regional or own_municipality):
+        raise PermissionError(MSG_REPORT_SCOPE)
+    with transaction.atomic():
+        report = AnalyticReport.objects.create(
+            requested_by=user,
+            campaign=campaign,
+            municipality=municipality,
+            include_unapproved=include_unapproved,
+        )
+        transaction.on_commit(lambda: build_analytic_report.delay(report.pk))
+    return report
+
+
+def analytic_report_retry(*, report: AnalyticReport) -> AnalyticReport:
+    with transaction.atomic():
+        AnalyticReport.objects.filter(pk=report.pk).update(state=Job.State.QUEUED, progress=0, error="")
+        transaction.on_commit(lambda: build_analytic_report.delay(report.pk))
+    report.refresh_from_db()
+    return report
+
+
+def analytic_report_run(*, report_id: int) -> AnalyticReport:
+    """Build an analytic report (the Celery task's body). Running it again gives the same result."""
+    report = AnalyticReport.objects.select_related("campaign__previous", "municipality").get(pk=report_id)
+    AnalyticReport.objects.filter(pk=report.pk).update(
+        state=Job.State.RUNNING, started_at=timezone.now(), finished_at=None, progress=5, error=""
+    )
+
+    def progress(percent):
+        AnalyticReport.objects.filter(pk=report.pk).update(progress=percent)
+
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            figures = build_report_files(
+                campaign=report.campaign,
+                municipality=report.municipality,
+                include_unapproved=report.include_unapproved,
+                out_dir=Path(tmp),
+                progress=progress,
+            )
+            stem = f"{report.campaign.slug}-{report.municipality.code if report.municipality else 'region'}-{report.pk}"
+            for kind, name in FILE_NAMES.items():
+                field = getattr(report, kind)
+                if field:
+                    field.delete(save=False)
+                with (Path(tmp) / name).open("rb") as fh:
+                    field.save(f"{stem}-{name}", File(fh), save=False)
+        AnalyticReport.objects.filter(pk=report.pk).update(
+            figures=figures,
+            docx=report.docx.name,
+            xlsx=report.xlsx.name,
+            json=report.json.name,
+            state=Job.State.DONE,
+            progress=100,
+            finished_at=timezone.now(),
+        )
+    except Exception as exc:
+        logger.exception("analytic report %s failed", report.pk)
+        AnalyticReport.objects.filter(pk=report.pk).update(
+            state=Job.State.FAILED, error=MSG_REPORT_FAILED.format(error=exc), finished_at=timezone.now()
+        )
+    report.refresh_from_db()
+    return report

@@ -19,3 +19,10 @@ def build_appendix1_export(job_id: int) -> str:
     from .services import export_job_run
 
     return export_job_run(job_id=job_id).state
+
+
+@shared_task(name="reports.build_analytic_report")
+def build_analytic_report(report_id: int) -> str:
+    from .services import analytic_report_run
+
+    return analytic_report_run(report_id=report_id).state

@@ -1,10 +1,18 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
 app_name = "reports"
 
 urlpatterns = [
+    path("analytics/", views.analytics, name="analytics"),
+    path("analytics/<int:pk>/", views.analytic_report, name="analytic_report"),
+    path("analytics/<int:pk>/retry/", views.analytic_report_retry, name="analytic_report_retry"),
+    re_path(
+        r"^analytics/(?P<pk>[0-9]+)/(?P<kind>docx|xlsx|json)/$",
+        views.analytic_report_file,
+        name="analytic_report_file",
+    ),
     path("<slug:slug>/export/", views.export, name="export"),
     path("<slug:slug>/import/", views.import_upload, name="import"),
     path("exports/<int:pk>/", views.export_job, name="export_job"),

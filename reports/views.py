@@ -8,13 +8,14 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from monitoring.selectors import campaign_get
+from monitoring.selectors import campaign_get, campaign_list
 from schools.selectors import municipality_get
 
-from . import selectors, services
+from . import narrative, selectors, services
+from .documents import FILE_NAMES
 from .excel.export import write_appendix1
 from .excel.safety import UnsafeWorkbook
-from .forms import ExportForm, ImportForm
+from .forms import AnalyticReportForm, ExportForm, ImportForm
 
 MSG_EXCEL_ROLES = "Выгрузка и загрузка таблиц доступны специалистам МОУО и методистам РЦРО."
 
@@ -125,3 +126,57 @@ def import_apply(request, pk):
         else:
             messages.error(request, "Таблица не загружена: при загрузке найдены ошибки. Ничего не записано.")
     return redirect("reports:import_batch", pk=batch.pk)
+
+
+# --- analytic reports ------------------------------------------------------------------------------
+
+
+@login_required
+def analytics(request):
+    _require_excel_role(request.user)
+    campaigns = campaign_list(user=request.user).exclude(status="preparing")
+    form = AnalyticReportForm(request.POST or None, user=request.user, campaigns=campaigns)
+    if request.method == "POST" and form.is_valid():
+        municipality = form.cleaned_data.get("municipality")
+        if request.user.is_specialist:
+            municipality = municipality_get(user=request.user, pk=request.user.municipality_id)
+        report = services.analytic_report_request(
+            user=request.user,
+            campaign=form.cleaned_data["campaign"],
+            municipality=municipality,
+            include_unapproved=form.cleaned_data["include_unapproved"],
+        )
+        return redirect("reports:analytic_report", pk=report.pk)
+    reports = selectors.analytic_reports(user=request.user)[:30]
+    return render(request, "reports/analytics.html", {"form": form, "reports": reports})
+
+
+@login_required
+def analytic_report(request, pk):
+    report = selectors.analytic_report_get(user=request.user, pk=pk)
+    context = {"report": report}
+    if report.state == report.State.DONE:
+        context["title"] = narrative.title(report.figures)
+        context["sections"] = narrative.sections(report.figures)
+    template = "reports/_analytic_status.html" if request.htmx else "reports/analytic_report.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def analytic_report_retry(request, pk):
+    report = selectors.analytic_report_get(user=request.user, pk=pk)
+    if report.state == report.State.FAILED:
+        services.analytic_report_retry(report=report)
+    return redirect("reports:analytic_report", pk=report.pk)
+
+
+@login_required
+def analytic_report_file(request, pk, kind):
+    report = selectors.analytic_report_get(user=request.user, pk=pk)
+    field = getattr(report, kind)
+    if not field:
+        raise Http404("Файл ещё не готов.")
+    return FileResponse(
+        field.open("rb"), as_attachment=True, filename=f"{report.campaign.slug}-{FILE_NAMES[kind]}"
+    )
