@@ -1,0 +1,78 @@
+import pytest
+from docx import Document
+from playwright.sync_api import expect
+
+from monitoring import workflow
+from monitoring.models import Campaign, MunicipalityReview
+from tests.browser.conftest import axe_violations, login
+from tests.factories import campaign, report
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def setup(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    previous = campaign("2016", status="closed")
+    current = campaign("2017", previous=previous)
+    for school in (world.school_a1, world.school_a2):
+        report(previous, school, status="approved")
+        report(current, school, status="approved")
+    workflow.municipality_submit(
+        campaign=current, municipality=world.mun_x, user=world.specialist_x, missing_ids=[], reason=""
+    )
+    return current
+
+
+def test_methodist_cycle(page, world, setup, shot):
+    login(page, "meth")
+    page.get_by_role("link", name="Мониторинги").first.click()
+    page.get_by_role("link", name="Создать мониторинг").click()
+    page.get_by_label("Название").fill("Мониторинг использования СЭД по состоянию на 01.09.2018")
+    page.get_by_label("Код").fill("2018")
+    page.get_by_label("Учебный год").fill("2018-2019")
+    page.get_by_label("По состоянию на").fill("2018-09-01")
+    page.get_by_label("Срок предоставления").fill("2018-09-20")
+    page.get_by_label("Предыдущий мониторинг").select_option(label=setup.title)
+    page.get_by_role("button", name="Сохранить").click()
+    expect(page.get_by_text("создан")).to_be_visible()
+    page.get_by_role("button", name="Открыть сбор данных").click()
+    expect(page.get_by_text("идёт сбор").first).to_be_visible()
+    assert Campaign.objects.get(slug="2018").status == "open"
+
+    page.goto(page.base_url + f"/campaigns/{setup.slug}/dashboard/")
+    expect(page.get_by_role("heading", name="Сводка по области")).to_be_visible()
+    expect(page.locator("#dashboard tfoot")).to_contain_text("Итого")
+    shot(page, "methodist-dashboard")
+    assert not axe_violations(page)
+    page.get_by_role("link", name="Город Томск").click()
+    page.get_by_role("button", name="Принять данные МОУО").click()
+    expect(page.get_by_text("приняты")).to_be_visible()
+    assert MunicipalityReview.objects.get(campaign=setup, municipality=world.mun_x).state == "accepted"
+
+    page.goto(page.base_url + "/tables/analytics/")
+    page.get_by_label("Мониторинг").select_option(label=setup.title)
+    page.get_by_role("button", name="Сформировать справку").click()
+    expect(page.get_by_role("link", name="Скачать DOCX")).to_be_visible(timeout=60000)
+    expect(
+        page.get_by_text("Организаций, использующих системы электронного документооборота")
+    ).to_be_visible()
+    shot(page, "methodist-analytics", full_page=False)
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Скачать DOCX").click()
+    text = "\n".join(p.text for p in Document(info.value.path()).paragraphs)
+    assert "Аналитическая справка" in text and "100,0%" in text
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Скачать XLSX").click()
+    import openpyxl
+
+    with open(info.value.path(), "rb") as fh:
+        wb = openpyxl.load_workbook(fh)
+    assert "Сводка" in wb.sheetnames
+
+
+def test_login_page_is_accessible(page, db, shot):
+    page.goto(page.base_url + "/accounts/login/")
+    expect(page.get_by_role("heading", name="Вход в систему мониторинга")).to_be_visible()
+    shot(page, "login")
+    assert not axe_violations(page)
