@@ -74,8 +74,8 @@ def test_specialist_reviews_and_hands_over(page, world, setup, shot):
     page.goto(page.base_url + f"/tables/{current.slug}/export/")
     with page.expect_download() as info:
         page.get_by_role("button", name="Скачать .xlsx").click()
-    data = open(info.value.path(), "rb").read()
-    wb = openpyxl.load_workbook(io.BytesIO(data))
+    with open(info.value.path(), "rb") as fh:
+        wb = openpyxl.load_workbook(io.BytesIO(fh.read()))
     ws = wb.worksheets[0]
     assert [ws.cell(4, c).value for c in range(1, 26)] == list(range(1, 26))
     names = [ws.cell(r, 3).value for r in range(5, ws.max_row + 1) if ws.cell(r, 3).value]
