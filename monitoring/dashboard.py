@@ -150,14 +150,20 @@ class SchoolRow:
 
 
 def by_school(
-    *, user, campaign: Campaign, municipality: Municipality, status: str = "", sort: str = ""
+    *,
+    user,
+    campaign: Campaign,
+    municipality: Municipality,
+    status: str = "",
+    sort: str = "",
+    search: str = "",
 ) -> list[SchoolRow]:
     """Participating schools of a municipality with their report state, lateness and warnings."""
-    schools = list(
-        School.objects.filter(school_q(user), campaigns=campaign, municipality=municipality).order_by(
-            "short_name"
-        )
-    )
+    qs = School.objects.filter(school_q(user), campaigns=campaign, municipality=municipality)
+    search = " ".join(search.split())
+    if search:
+        qs = qs.filter(Q(short_name__icontains=search) | Q(full_name__icontains=search))
+    schools = list(qs.order_by("short_name"))
     reports = {
         r.school_id: r
         for r in SchoolReport.objects.filter(campaign=campaign, school__in=schools)

@@ -4,9 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from reports.excel.table import xlsx_response
 from schools.selectors import municipality_get
 
 from . import dashboard, selectors, workflow
@@ -108,6 +111,38 @@ def region_dashboard(request, slug):
     state = request.GET.get("state", "")
     sort = request.GET.get("sort", "")
     data = dashboard.by_municipality(user=request.user, campaign=campaign, kind=kind, state=state, sort=sort)
+    if request.GET.get("format") == "xlsx":
+        header = [
+            "МОУО",
+            "Ожидается",
+            "Не начали",
+            "Черновик",
+            "На проверке",
+            "Возвращено",
+            "Принято",
+            "% готовности",
+            "В срок",
+            "С опозданием",
+            "Состояние",
+        ]
+        rows = [
+            [
+                r.name,
+                r.expected,
+                r.not_started,
+                r.draft,
+                r.submitted,
+                r.returned,
+                r.approved,
+                r.pct,
+                r.on_time,
+                r.late,
+                r.state_label,
+            ]
+            for r in [*data.rows, data.total]
+        ]
+        rows[-1][-1] = ""
+        return xlsx_response(f"completeness-{campaign.slug}.xlsx", "Сводка", header, rows)
     return render(
         request,
         "monitoring/dashboard_region.html",
@@ -123,15 +158,41 @@ def region_dashboard(request, slug):
     )
 
 
+def _when(moment) -> str:
+    return date_format(timezone.localtime(moment), "d.m.Y H:i") if moment else ""
+
+
 @login_required
 def municipality_dashboard(request, slug, municipality_pk):
     campaign = selectors.campaign_get(user=request.user, slug=slug)
     municipality = municipality_get(user=request.user, pk=municipality_pk)
     status = request.GET.get("status", "")
     sort = request.GET.get("sort", "")
+    search = request.GET.get("q", "").strip()
     rows = dashboard.by_school(
-        user=request.user, campaign=campaign, municipality=municipality, status=status, sort=sort
+        user=request.user,
+        campaign=campaign,
+        municipality=municipality,
+        status=status,
+        sort=sort,
+        search=search,
     )
+    if request.GET.get("format") == "xlsx":
+        header = ["Организация", "Состояние", "Изменён", "Отправлен", "Предупреждений", "С опозданием"]
+        table = [
+            [
+                r.school.short_name,
+                r.report.get_status_display() if r.report else "не начат",
+                _when(r.report.updated_at) if r.report else "",
+                _when(r.report.submitted_at) if r.report else "",
+                r.warnings,
+                r.late,
+            ]
+            for r in rows
+        ]
+        return xlsx_response(
+            f"completeness-{campaign.slug}-{municipality.code}.xlsx", municipality.name, header, table
+        )
     review = selectors.municipality_review(campaign=campaign, municipality=municipality)
     missing = list(workflow.schools_without_approved_report(campaign, municipality))
     return render(
@@ -145,6 +206,7 @@ def municipality_dashboard(request, slug, municipality_pk):
             "missing": missing,
             "status": status,
             "sort": sort,
+            "search": search,
             "statuses": [("not_started", "не начат"), *ReportStatus.choices],
             "can_submit": request.user.is_specialist
             and review.state in (MunicipalityState.COLLECTING, MunicipalityState.RETURNED),

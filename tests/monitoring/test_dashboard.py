@@ -175,3 +175,21 @@ def test_reminders_sent_on_schedule(world, known, mailoutbox, day, sent):
         assert "20.09.2017" in mailoutbox[0].body
     else:
         assert mailoutbox == [] and count == 0
+
+
+def test_filtered_lists_export_to_excel(world, known, client_for):
+    import io
+
+    import openpyxl
+
+    client = client_for(world.methodist)
+    url = reverse("monitoring:dashboard", args=[known.slug])
+    response = client.get(url, {"state": "returned", "format": "xlsx"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "МОУО" and [r[0] for r in rows[1:]] == ["ЗАТО Северск", "Итого"]
+    url = reverse("monitoring:municipality_dashboard", args=[known.slug, world.mun_x.pk])
+    response = client.get(url, {"q": "№ 3", "format": "xlsx"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == ["МАОУ СОШ № 3 г. Томска"]
+    html = client.get(url, {"q": "№ 3"}).content.decode()
+    assert "МАОУ СОШ № 3 г. Томска" in html and "МАОУ СОШ № 4 г. Томска" not in html
