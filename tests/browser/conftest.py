@@ -98,3 +98,23 @@ def axe_violations(page, impacts=("serious", "critical")):
         for v in result["violations"]
         if v.get("impact") in impacts
     ]
+
+
+@pytest.fixture(scope="session")
+def _serialized_db_contents(django_db_setup):
+    from django.db import connections
+
+    return {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
+
+
+@pytest.fixture(autouse=True)
+def _keep_serialized_db_contents(_serialized_db_contents):
+    """Playwright's sync API switches execution contexts, and Django's per-context connection object
+    can then be a fresh one without the serialized copy of the test database that
+    ``serialized_rollback`` restores from. Put the copy back before the database is torn down."""
+    yield
+    from django.db import connections
+
+    for alias, contents in _serialized_db_contents.items():
+        if contents is not None and not hasattr(connections[alias], "_test_serialized_contents"):
+            connections[alias]._test_serialized_contents = contents
