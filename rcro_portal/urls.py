@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("orgs/", include("schools.urls")),
     path("campaigns/", include("monitoring.urls")),
+    path("project/", include("projects.urls")),
     path("tables/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,206 @@
+"""Forms of the projects app: they clean and convert input; services do the saving."""
+
+import datetime
+
+from django import forms
+from django.db import models
+
+from monitoring.forms import CountField
+from monitoring.models import ReportStatus
+from schools.models import EdmsSystem, Municipality, School
+from schools.selectors import system_choices
+
+from .indicators import ASSIGNMENT_VALUE_FIELDS, INDICATORS
+from .models import AgreementType, AssignmentReport, Event, Project
+from .selectors import SITE_STATES
+from .services import PROJECT_FIELDS, academic_year_of, academic_year_valid
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MSG_BAD_YEAR = "Укажите учебный год в виде 2016-2017."
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = list(PROJECT_FIELDS)
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 5})
+            for name in (
+                "basis_documents",
+                "head",
+                "coordinators",
+                "goal",
+                "tasks",
+                "directions",
+                "executors",
+                "expected_results",
+            )
+        }
+
+
+class SiteFilterForm(forms.Form):
+    """Filters of the registry list; all optional, kept in the URL."""
+
+    municipality = forms.ModelChoiceField(
+        queryset=Municipality.objects.order_by("sort_order"), required=False, empty_label="все", label="МОУО"
+    )
+    system = forms.ModelChoiceField(
+        queryset=EdmsSystem.objects.filter(is_used=True).order_by("sort_order"),
+        required=False,
+        empty_label="все",
+        label="Система",
+    )
+    state = forms.ChoiceField(choices=[("", "все"), *SITE_STATES], required=False, label="Соглашение")
+    q = forms.CharField(required=False, max_length=200, label="Организация")
+    as_of = forms.DateField(required=False, widget=DATE, label="Сеть по состоянию на")
+
+    def value(self, name):
+        return self.cleaned_data.get(name) if self.is_valid() else None
+
+
+class PilotSiteForm(forms.Form):
+    school = forms.ModelChoiceField(
+        queryset=School.objects.filter(is_active=True).select_related("municipality"),
+        label="Организация",
+    )
+    agreement_type = forms.ChoiceField(choices=AgreementType.choices, label="Вид соглашения")
+    system = forms.ModelChoiceField(
+        queryset=system_choices().filter(is_used=True), label="Система при вступлении в сеть"
+    )
+    joined_on = forms.DateField(widget=DATE, label="Дата вступления в сеть")
+    agreement_number = forms.CharField(required=False, max_length=60, label="Номер соглашения")
+    agreement_date = forms.DateField(required=False, widget=DATE, label="Дата соглашения")
+    basis_order = forms.CharField(
+        required=False,
+        max_length=300,
+        label="Основание включения в сеть",
+        help_text="Например: Распоряжение № 360-р от 22.05.2015.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].label_from_instance = lambda s: f"{s.short_name} ({s.municipality.name})"
+
+
+class PilotSiteEndForm(forms.Form):
+    left_on = forms.DateField(
+        widget=DATE, label="Дата выхода из сети", help_text="Первый день, когда организация уже не ПВП."
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        label="Причина выхода",
+        help_text="Например: перешла на систему «Дневник.ру».",
+    )
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "kind",
+            "level",
+            "starts_on",
+            "ends_on",
+            "organiser_school",
+            "organiser_text",
+            "teachers",
+            "students",
+            "outcome",
+        ]
+        widgets = {
+            "starts_on": DATE,
+            "ends_on": DATE,
+            "outcome": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organiser_school"].queryset = School.objects.filter(is_active=True)
+        self.fields["organiser_school"].empty_label = "ОГБУ «РЦРО»"
+        for name in ("teachers", "students"):
+            self.fields[name] = CountField(
+                label=Event._meta.get_field(name).verbose_name, min_value=0, required=False
+            )
+
+    def clean(self):
+        data = super().clean()
+        for name in ("teachers", "students"):
+            if data.get(name) is None:
+                data[name] = 0
+        return data
+
+
+def academic_year_choices(today: datetime.date) -> list[tuple[str, str]]:
+    """The current academic year and the one before (a report is usually for the past year)."""
+    current = academic_year_of(today)
+    start = int(current[:4])
+    years = [current, f"{start - 1}-{start}"]
+    return [(y, y) for y in years]
+
+
+class StartAssignmentReportForm(forms.Form):
+    academic_year = forms.ChoiceField(label="Учебный год")
+
+    def __init__(self, *args, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["academic_year"].choices = academic_year_choices(today)
+
+
+class AssignmentReportFilterForm(forms.Form):
+    academic_year = forms.CharField(required=False, max_length=9, label="Учебный год")
+    status = forms.ChoiceField(
+        choices=[("", "все"), *ReportStatus.choices], required=False, label="Состояние"
+    )
+    q = forms.CharField(required=False, max_length=200, label="Организация")
+    as_of = forms.DateField(required=False, widget=DATE, label="Размер сети на")
+
+    def clean_academic_year(self):
+        value = self.cleaned_data["academic_year"].strip()
+        if value and not academic_year_valid(value):
+            raise forms.ValidationError(MSG_BAD_YEAR)
+        return value
+
+
+class AssignmentReportForm(forms.Form):
+    """The 8 indicators of the report; counts accept «1 234»."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ASSIGNMENT_VALUE_FIELDS:
+            model_field = AssignmentReport._meta.get_field(name)
+            label = model_field.verbose_name[:1].upper() + model_field.verbose_name[1:]
+            if name == "best_practices_links":
+                self.fields[name] = forms.CharField(
+                    label=label,
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                    help_text="По одной ссылке на строку.",
+                )
+            elif isinstance(model_field, models.BooleanField):
+                self.fields[name] = forms.BooleanField(label=label, required=False)
+            else:
+                self.fields[name] = CountField(label=label, min_value=0)
+
+    def clean(self):
+        data = super().clean()
+        for name in ASSIGNMENT_VALUE_FIELDS:
+            if name in data and data[name] is None:
+                data[name] = 0
+        return data
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ASSIGNMENT_VALUE_FIELDS}
+
+    def sections(self):
+        """Bound fields grouped by indicator, for the template."""
+        return [(indicator, [self[name] for name in indicator.fields]) for indicator in INDICATORS]
+
+
+def assignment_initial(report: AssignmentReport) -> dict:
+    initial = {name: getattr(report, name) for name in ASSIGNMENT_VALUE_FIELDS}
+    initial["version"] = report.version
+    return initial

@@ -1,0 +1,407 @@
+"""Every write of the projects app: the passport, the pilot-site registry, events and the
+pilot sites' reports on the technical assignment (draft → submitted → approved / returned).
+
+Transitions follow :mod:`monitoring.workflow`: one transaction, the row locked, its state
+checked, changed, and an audit entry written; a repeated click finds the state already changed.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from monitoring.models import ReportStatus
+from schools.models import EdmsSystem, School
+
+from .indicators import ASSIGNMENT_VALUE_FIELDS, EVENT_PAIRS
+from .models import (
+    AgreementType,
+    AssignmentReport,
+    AssignmentReportLog,
+    Event,
+    PilotSite,
+    Project,
+)
+
+# --- Messages (tests import them) -------------------------------------------------------------
+MSG_NOT_ALLOWED = "У вас нет права на это действие."
+MSG_SITE_ACTIVE = "«{school}» уже входит в сеть ПВП проекта (с {date})."
+MSG_SITE_ACTIVE_NOW = "«{school}» уже входит в сеть ПВП проекта: её только что включили в сеть."
+MSG_SITE_OVERLAP = "«{school}» входила в сеть ПВП до {date}: дата вступления должна быть не раньше."
+MSG_SITE_ENDED = "Соглашение с «{school}» уже прекращено {date}."
+MSG_LEFT_BEFORE_JOINED = "Дата выхода не может быть раньше даты вступления в сеть ({date})."
+MSG_REASON_REQUIRED = "Укажите причину выхода из сети ПВП."
+MSG_SYSTEM_NOT_USED = "Укажите систему, которую организация использует: «не используется» не подходит."
+MSG_YEAR_FORMAT = "Укажите учебный год в виде 2016-2017."
+MSG_NOT_A_PILOT_SITE = (
+    "Организация не входит в сеть проектно-внедренческих площадок проекта: отчёт об исполнении "
+    "технического задания не предусмотрен."
+)
+MSG_WRONG_STATE = "Действие невозможно: отчёт в состоянии «{state}»."
+MSG_REPORT_LOCKED = "Отчёт в состоянии «{state}» нельзя изменить."
+MSG_COMMENT_REQUIRED = "Укажите причину возврата: комментарий обязателен."
+MSG_CONFLICT = (
+    "Отчёт был изменён пользователем {who} в {when}. Ваши изменения не сохранены: обновите "
+    "страницу, чтобы увидеть новую версию, и внесите их снова."
+)
+MSG_HAS_ERRORS = "Отчёт не отправлен: исправьте ошибки ({count})."
+MSG_PARTICIPANTS_WITHOUT_EVENTS = "«{participants}»: указаны участники, но не указано ни одного мероприятия."
+MSG_LINKS_REQUIRED = "Укажите ссылки на опубликованные лучшие практики."
+
+
+class ServiceError(Exception):
+    """A refusal with a message for the user."""
+
+
+class TransitionRefused(ServiceError):
+    pass
+
+
+class AssignmentReportConflict(ServiceError):
+    def __init__(self, report: AssignmentReport):
+        who = report.updated_by.get_full_name() if report.updated_by else "другим пользователем"
+        when = date_format(timezone.localtime(report.updated_at), "H:i, d.m.Y")
+        self.report = report
+        super().__init__(MSG_CONFLICT.format(who=who, when=when))
+
+
+class AssignmentReportInvalid(ServiceError):
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__(MSG_HAS_ERRORS.format(count=len(errors)))
+
+
+def _full_clean(obj, **kwargs) -> None:
+    """Model validation (constraints included) with the refusal as a :class:`ServiceError`."""
+    try:
+        obj.full_clean(**kwargs)
+    except ValidationError as exc:
+        raise ServiceError(" ".join(exc.messages)) from exc
+
+
+def _d(value: datetime.date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else "—"
+
+
+def academic_year_of(date: datetime.date) -> str:
+    """The academic year (September to August) a date falls into: 01.02.2017 → «2016-2017»."""
+    start = date.year if date.month >= 9 else date.year - 1
+    return f"{start}-{start + 1}"
+
+
+def academic_year_valid(value: str) -> bool:
+    parts = (value or "").split("-")
+    return (
+        len(parts) == 2
+        and all(len(p) == 4 and p.isdigit() for p in parts)
+        and int(parts[1]) == int(parts[0]) + 1
+    )
+
+
+# --- Project --------------------------------------------------------------------------------------
+
+PROJECT_FIELDS = (
+    "name",
+    "short_name",
+    "period_start",
+    "period_end",
+    "responsible_org",
+    "legal_address",
+    "approval_document",
+    "basis_documents",
+    "head",
+    "coordinators",
+    "goal",
+    "tasks",
+    "directions",
+    "executors",
+    "expected_results",
+)
+
+
+@transaction.atomic
+def project_update(*, project: Project, user, **fields) -> Project:
+    """Change the passport (methodists)."""
+    if not (user and user.is_regional):
+        raise ServiceError(MSG_NOT_ALLOWED)
+    changed = []
+    for name, value in fields.items():
+        if name not in PROJECT_FIELDS:
+            raise TypeError(f"Unknown passport field: {name}")
+        if getattr(project, name) != value:
+            setattr(project, name, value)
+            changed.append(name)
+    if not changed:
+        return project
+    _full_clean(project)
+    project._history_user = user
+    project.save(update_fields=[*changed, "updated_at"])
+    return project
+
+
+# --- Pilot-site registry --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pilot_site_add(
+    *,
+    project: Project,
+    school: School,
+    agreement_type: str,
+    system: EdmsSystem,
+    joined_on: datetime.date,
+    agreement_number: str = "",
+    agreement_date: datetime.date | None = None,
+    basis_order: str = "",
+    user=None,
+) -> PilotSite:
+    """Register a school as a pilot site of the project from ``joined_on``."""
+    # Lock the school's memberships so that two registrations at once cannot both pass.
+    memberships = list(PilotSite.objects.select_for_update().filter(project=project, school=school))
+    for site in memberships:
+        if site.left_on is None:
+            raise ServiceError(MSG_SITE_ACTIVE.format(school=school, date=_d(site.joined_on)))
+        if site.left_on > joined_on:
+            raise ServiceError(MSG_SITE_OVERLAP.format(school=school, date=_d(site.left_on)))
+    if not system.is_used:
+        raise ServiceError(MSG_SYSTEM_NOT_USED)
+    site = PilotSite(
+        project=project,
+        school=school,
+        agreement_type=AgreementType(agreement_type),
+        agreement_number=agreement_number.strip(),
+        agreement_date=agreement_date,
+        basis_order=basis_order.strip(),
+        system=system,
+        joined_on=joined_on,
+    )
+    _full_clean(site)
+    site._history_user = user
+    try:
+        with transaction.atomic():
+            site.save()
+    except IntegrityError as exc:  # a concurrent registration of the same school won the race
+        raise ServiceError(MSG_SITE_ACTIVE_NOW.format(school=school)) from exc
+    return site
+
+
+@transaction.atomic
+def pilot_site_end(*, site: PilotSite, left_on: datetime.date, reason: str, user=None) -> PilotSite:
+    """End the site's agreement: from ``left_on`` the school is no longer a pilot site."""
+    reason = (reason or "").strip()
+    locked = PilotSite.objects.select_for_update().select_related("school").get(pk=site.pk)
+    if locked.left_on is not None:
+        raise ServiceError(MSG_SITE_ENDED.format(school=locked.school, date=_d(locked.left_on)))
+    if left_on < locked.joined_on:
+        raise ServiceError(MSG_LEFT_BEFORE_JOINED.format(date=_d(locked.joined_on)))
+    if not reason:
+        raise ServiceError(MSG_REASON_REQUIRED)
+    locked.left_on = left_on
+    locked.leave_reason = reason
+    locked._history_user = user
+    locked.save(update_fields=["left_on", "leave_reason"])
+    site.refresh_from_db()
+    return site
+
+
+# --- Events ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def event_create(
+    *,
+    project: Project,
+    title: str,
+    kind: str,
+    starts_on: datetime.date,
+    level: str = Event.Level.REGIONAL,
+    ends_on: datetime.date | None = None,
+    organiser_school: School | None = None,
+    organiser_text: str = "",
+    teachers: int = 0,
+    students: int = 0,
+    outcome: str = "",
+    user=None,
+) -> Event:
+    if not (user and user.is_regional):
+        raise ServiceError(MSG_NOT_ALLOWED)
+    event = Event(
+        project=project,
+        title=title.strip(),
+        kind=kind,
+        level=level,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        organiser_school=organiser_school,
+        organiser_text=organiser_text.strip(),
+        teachers=teachers or 0,
+        students=students or 0,
+        outcome=outcome.strip(),
+    )
+    _full_clean(event)
+    event.save()
+    return event
+
+
+# --- Reports on the technical assignment -----------------------------------------------------------
+
+
+def active_site_for(*, project: Project, school_id: int) -> PilotSite | None:
+    """The school's open membership of the project network, if any."""
+    return (
+        PilotSite.objects.filter(project=project, school_id=school_id, left_on__isnull=True)
+        .select_related("school", "system")
+        .first()
+    )
+
+
+def _log(report, action, from_state, actor, comment=""):
+    return AssignmentReportLog.objects.create(
+        report=report,
+        action=action,
+        from_state=from_state,
+        to_state=report.status,
+        actor=actor,
+        comment=comment,
+    )
+
+
+def _locked(report_id: int) -> AssignmentReport:
+    return (
+        AssignmentReport.objects.select_for_update(of=("self",))
+        .select_related("pilot_site__school", "updated_by")
+        .get(pk=report_id)
+    )
+
+
+def _is_own_coordinator(user, report: AssignmentReport) -> bool:
+    return bool(user and user.is_coordinator and user.school_id == report.pilot_site.school_id)
+
+
+def assignment_report_errors(report: AssignmentReport) -> list[str]:
+    """What must be fixed before the report can be submitted."""
+    errors = []
+    for count, participants in EVENT_PAIRS:
+        if getattr(report, participants) > 0 and getattr(report, count) == 0:
+            label = AssignmentReport._meta.get_field(participants).verbose_name
+            errors.append(MSG_PARTICIPANTS_WITHOUT_EVENTS.format(participants=label))
+    if report.best_practices_published and not report.best_practices_links.strip():
+        errors.append(MSG_LINKS_REQUIRED)
+    return errors
+
+
+@transaction.atomic
+def assignment_report_start(*, project: Project, academic_year: str, user) -> AssignmentReport:
+    """The coordinator's report for the year, created if needed; only for an active pilot site."""
+    if not (user and user.is_coordinator and user.school_id):
+        raise TransitionRefused(MSG_NOT_ALLOWED)
+    if not academic_year_valid(academic_year):
+        raise ServiceError(MSG_YEAR_FORMAT)
+    site = (
+        PilotSite.objects.select_for_update()
+        .filter(project=project, school_id=user.school_id, left_on__isnull=True)
+        .first()
+    )
+    if site is None:
+        existing = AssignmentReport.objects.filter(
+            pilot_site__project=project, pilot_site__school_id=user.school_id, academic_year=academic_year
+        ).first()
+        if existing is not None:
+            return existing
+        raise TransitionRefused(MSG_NOT_A_PILOT_SITE)
+    report, created = AssignmentReport.objects.get_or_create(
+        pilot_site=site, academic_year=academic_year, defaults={"updated_by": user}
+    )
+    if created:
+        _log(report, AssignmentReportLog.Action.START, "", user)
+    return report
+
+
+@transaction.atomic
+def assignment_report_save(
+    *, report_id: int, user, values: dict, expected_version: int | None
+) -> AssignmentReport:
+    """Save the indicators; refused for anyone but the school's coordinator and once submitted.
+
+    A form built on an older version gets :class:`AssignmentReportConflict` and nothing is written.
+    """
+    report = _locked(report_id)
+    if not _is_own_coordinator(user, report):
+        raise TransitionRefused(MSG_NOT_ALLOWED)
+    if expected_version is not None and report.version != expected_version:
+        raise AssignmentReportConflict(report)
+    if not report.is_editable_state:
+        raise TransitionRefused(MSG_REPORT_LOCKED.format(state=report.get_status_display()))
+    changed = []
+    for name, value in values.items():
+        if name not in ASSIGNMENT_VALUE_FIELDS:
+            raise TypeError(f"Unknown field of the assignment report: {name}")
+        if getattr(report, name) != value:
+            setattr(report, name, value)
+            changed.append(name)
+    report.version += 1
+    report.updated_by = user
+    _full_clean(report, exclude=["pilot_site"], validate_unique=False)
+    report._history_user = user
+    report.save(update_fields=[*changed, "version", "updated_by", "updated_at"])
+    return report
+
+
+def _set_status(report: AssignmentReport, status: str, actor, **extra) -> None:
+    report.status = status
+    report.version += 1
+    report.updated_by = actor
+    fields = ["status", "version", "updated_by", "updated_at"]
+    for name, value in extra.items():
+        setattr(report, name, value)
+        fields.append(name)
+    report._history_user = actor
+    report.save(update_fields=fields)
+
+
+@transaction.atomic
+def assignment_report_submit(*, report_id: int, user) -> AssignmentReport:
+    report = _locked(report_id)
+    if not _is_own_coordinator(user, report):
+        raise TransitionRefused(MSG_NOT_ALLOWED)
+    if not report.is_editable_state:
+        raise TransitionRefused(MSG_WRONG_STATE.format(state=report.get_status_display()))
+    errors = assignment_report_errors(report)
+    if errors:
+        raise AssignmentReportInvalid(errors)
+    from_state = report.status
+    _set_status(report, ReportStatus.SUBMITTED, user, submitted_at=timezone.now())
+    _log(report, AssignmentReportLog.Action.SUBMIT, from_state, user)
+    return report
+
+
+@transaction.atomic
+def assignment_report_approve(*, report_id: int, user) -> AssignmentReport:
+    report = _locked(report_id)
+    if not (user and user.is_regional):
+        raise TransitionRefused(MSG_NOT_ALLOWED)
+    if report.status != ReportStatus.SUBMITTED:
+        raise TransitionRefused(MSG_WRONG_STATE.format(state=report.get_status_display()))
+    from_state = report.status
+    _set_status(report, ReportStatus.APPROVED, user, return_comment="")
+    _log(report, AssignmentReportLog.Action.APPROVE, from_state, user)
+    return report
+
+
+@transaction.atomic
+def assignment_report_return(*, report_id: int, user, comment: str) -> AssignmentReport:
+    """Send the report back to the coordinator with a comment they will see."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise TransitionRefused(MSG_COMMENT_REQUIRED)
+    report = _locked(report_id)
+    if not (user and user.is_regional):
+        raise TransitionRefused(MSG_NOT_ALLOWED)
+    if report.status not in (ReportStatus.SUBMITTED, ReportStatus.APPROVED):
+        raise TransitionRefused(MSG_WRONG_STATE.format(state=report.get_status_display()))
+    from_state = report.status
+    _set_status(report, ReportStatus.RETURNED, user, return_comment=comment)
+    _log(report, AssignmentReportLog.Action.RETURN, from_state, user, comment)
+    return report
