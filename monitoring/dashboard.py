@@ -15,7 +15,7 @@ from schools.models import Municipality, School
 
 from .models import Campaign, MunicipalityReview, MunicipalityState, ReportStatus, SchoolReport
 from .rules import check_report
-from .services import branch_values, report_values
+from .services import branch_values, registry_pilot_school_ids, report_values
 
 STATES = ("draft", "submitted", "returned", "approved")
 SORT_KEYS = (
@@ -179,6 +179,7 @@ def by_school(
             ).select_related("system")
         }
     now = timezone.now()
+    registry = registry_pilot_school_ids(campaign.as_of)
     rows = []
     for school in schools:
         report = reports.get(school.pk)
@@ -188,6 +189,7 @@ def by_school(
                 report_values(report),
                 previous=report_values(previous.get(school.pk)),
                 branches=branch_values(report),
+                registry_pilot_site=None if registry is None else school.pk in registry,
             )
             warnings = len(result.warnings)
         rows.append(SchoolRow(school, report, is_late(campaign, report, now), warnings))

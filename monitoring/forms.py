@@ -140,7 +140,12 @@ class BranchRowForm(SharedSystemChoicesMixin, forms.Form):
 
 class EventRowForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    title = forms.CharField(required=False, max_length=300, label="Мероприятие")
+    title = forms.CharField(
+        required=False,
+        max_length=300,
+        label="Мероприятие",
+        widget=forms.TextInput(attrs={"list": "project-events", "autocomplete": "off"}),
+    )
     students = CountField(label="Обучающихся", min_value=0)
     teachers = CountField(label="Педагогов", min_value=0)
 

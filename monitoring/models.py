@@ -302,6 +302,15 @@ class ReportEvent(models.Model):
     """Column 24: an event of the project attended by the school's students and teachers."""
 
     report = models.ForeignKey(SchoolReport, on_delete=models.CASCADE, related_name="events")
+    event = models.ForeignKey(
+        "projects.Event",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="report_rows",
+        verbose_name="мероприятие проекта",
+        help_text="Заполняется, когда название совпадает с мероприятием регионального проекта.",
+    )
     title = models.CharField("мероприятие", max_length=300)
     students = models.IntegerField("обучающихся", default=0)
     teachers = models.IntegerField("педагогов", default=0)

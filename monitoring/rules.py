@@ -39,6 +39,10 @@ MSG_PARENTS = (
 )
 MSG_NO_WORKSTATIONS = "Рабочих мест учителя 0, хотя {teachers} педагогов работают в СЭД."
 MSG_NOT_USED_WITH_USERS = "Указано «не используется», но есть пользователи СЭД: {what}."
+MSG_PILOT_REGISTRY = (
+    "По реестру ПВП организация {registry} проектно-внедренческой площадкой регионального проекта, "
+    "а в графе 21 указано «{value}»."
+)
 MSG_WARNING_UNEXPLAINED = "Подтвердите предупреждение: напишите короткое пояснение для проверяющего."
 
 PHONE_RE = re.compile(r"^[0-9+()\-\s.,;доб]+$")
@@ -147,12 +151,14 @@ def check_report(
     for_submission: bool = False,
     unconfirmed: list[str] | None = None,
     explanations: dict | None = None,
+    registry_pilot_site: bool | None = None,
 ) -> CheckResult:
     """Check one report.
 
     ``values`` maps model field names to values (``system`` is an EdmsSystem or None);
     ``previous`` is last campaign's report in the same form, or None; ``branches`` are dicts with
-    ``branch_id``, ``system`` and the contact fields. With ``for_submission`` the missing fields,
+    ``branch_id``, ``system`` and the contact fields; ``registry_pilot_site`` is whether the pilot-site
+    registry lists the school (None when the registry is not kept). With ``for_submission`` the missing fields,
     unconfirmed carried-over counts and unexplained warnings are errors too.
     """
     findings: list[Finding] = []
@@ -244,6 +250,20 @@ def check_report(
                     MSG_NOT_USED_WITH_USERS.format(what="; ".join(used)),
                 )
             )
+
+    pilot = get("pilot_site")
+    if registry_pilot_site is not None and pilot is not None and (pilot == 1) != registry_pilot_site:
+        findings.append(
+            Finding(
+                WARNING,
+                "pilot_registry",
+                "pilot_site",
+                MSG_PILOT_REGISTRY.format(
+                    registry="является" if registry_pilot_site else "не является",
+                    value="да" if pilot == 1 else "нет",
+                ),
+            )
+        )
 
     if for_submission:
         required = list(REQUIRED_ALWAYS)

@@ -93,3 +93,10 @@ def municipality_review(*, campaign: Campaign, municipality) -> MunicipalityRevi
 
 def workflow_log(*, report: SchoolReport) -> QuerySet[WorkflowEvent]:
     return report.workflow_events.select_related("actor").order_by("-created_at", "-pk")
+
+
+def project_event_titles(limit: int = 200) -> list[str]:
+    """Titles of the regional project's events, offered in column 24 of the form."""
+    from projects.models import Event
+
+    return list(Event.objects.order_by("-starts_on", "title").values_list("title", flat=True)[:limit])

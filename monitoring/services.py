@@ -49,6 +49,7 @@ CARRY_OVER = (
     "other_modules_text",
 )
 # Carried over too, but marked «from last year» until the user touches or confirms them.
+# Column 21 (pilot site) comes from the pilot-site registry when it is kept.
 CARRY_OVER_UNCONFIRMED = (*COUNT_FIELDS, "entry_frequency", "paper_journal", "pilot_site")
 
 VALUE_FIELDS = (
@@ -216,6 +217,25 @@ def municipality_state(campaign_id: int, municipality_id: int) -> str:
     return state or MunicipalityState.COLLECTING
 
 
+def registry_pilot_status(school_id: int, on_date) -> bool | None:
+    """Whether the pilot-site registry lists the school on the date; None when no registry is kept."""
+    from projects.models import PilotSite
+
+    if not PilotSite.objects.exists():
+        return None
+    return PilotSite.objects.active_on(on_date).filter(school_id=school_id).exists()
+
+
+def registry_pilot_school_ids(on_date) -> set[int] | None:
+    """Schools the registry lists on the date (one query), or None when no registry is kept."""
+    from projects.models import PilotSite
+
+    ids = set(PilotSite.objects.active_on(on_date).order_by().values_list("school_id", flat=True))
+    if not ids and not PilotSite.objects.exists():
+        return None
+    return ids
+
+
 def report_edit_refusal(report: SchoolReport) -> str | None:
     """Why the report's data cannot be changed now, or None when it can.
 
@@ -257,6 +277,12 @@ def report_start(*, campaign: Campaign, school: School, user=None) -> SchoolRepo
                 if value is not None:
                     carried.append(name)
             report.unconfirmed_fields = carried
+    if created:
+        registry = registry_pilot_status(school.pk, campaign.as_of)
+        if registry is not None:
+            report.pilot_site = SchoolReport.PilotSite.YES if registry else SchoolReport.PilotSite.NO
+            report.unconfirmed_fields = [f for f in report.unconfirmed_fields if f != "pilot_site"]
+        if previous is not None or registry is not None:
             report.updated_by = user
             report._history_user = user
             report.save()
@@ -296,6 +322,7 @@ def _check(report: SchoolReport, data: ReportInput, previous: dict | None, uncon
         branches=branches,
         unconfirmed=unconfirmed,
         explanations=explanations,
+        registry_pilot_site=registry_pilot_status(report.school_id, report.campaign.as_of),
     )
 
 
@@ -371,20 +398,31 @@ def report_save(
     return report, result
 
 
+def project_events_by_title() -> dict[str, int]:
+    """Events of the regional project by normalised title, to link column 24 rows to them."""
+    from projects.models import Event
+
+    return {" ".join(title.lower().split()): pk for pk, title in Event.objects.values_list("pk", "title")}
+
+
 def _replace_events(report: SchoolReport, events: list[dict], user) -> None:
     existing = {e.pk: e for e in report.events.all()}
+    known = project_events_by_title()
     keep = set()
     for position, item in enumerate(events):
         event = existing.get(item.get("id")) if item.get("id") else None
         if event is None:
             event = ReportEvent(report=report)
+        event_id = known.get(" ".join(item["title"].lower().split()))
         changed = (
             event.pk is None
             or any(getattr(event, k) != item[k] for k in ("title", "students", "teachers"))
             or event.position != position
+            or event.event_id != event_id
         )
         event.title, event.students, event.teachers = item["title"], item["students"], item["teachers"]
         event.position = position
+        event.event_id = event_id
         if changed:
             event._history_user = user
             event.save()

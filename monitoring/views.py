@@ -128,6 +128,7 @@ def report_detail(request, slug, school_pk):
         services.report_values(report) or {},
         previous=services.report_values(previous),
         branches=services.branch_values(report) if report else [],
+        registry_pilot_site=services.registry_pilot_status(school.pk, campaign.as_of),
     )
     can_edit = (
         request.user.is_coordinator
@@ -220,6 +221,7 @@ def report_edit(request, slug, school_pk):
 
     status = 200
     choices = system_choice_list()
+    registry = services.registry_pilot_status(school.pk, campaign.as_of)
     if request.method == "POST":
         form = ReportForm(request.POST, unconfirmed=report.unconfirmed_fields, system_choices=choices)
         branches = BranchFormSet(
@@ -257,7 +259,7 @@ def report_edit(request, slug, school_pk):
             )
         except services.ReportConflict as exc:
             messages.error(request, str(exc))
-            result = check_report(data.values, previous=previous_values)
+            result = check_report(data.values, previous=previous_values, registry_pilot_site=registry)
             status = 409
         except services.ReportInvalid as exc:
             messages.error(request, str(exc))
@@ -300,6 +302,7 @@ def report_edit(request, slug, school_pk):
             services.report_values(report),
             previous=previous_values,
             branches=services.branch_values(report),
+            registry_pilot_site=registry,
         )
         raw_errors = {name: ["Введите целое число, например 1 234."] for name in report.raw_input or {}}
         for name, errs in raw_errors.items():
@@ -330,6 +333,7 @@ def report_edit(request, slug, school_pk):
             branch_table=branch_table,
             branches=branches,
             events=events,
+            project_events=selectors.project_event_titles(),
         ),
         status=status,
     )

@@ -28,6 +28,7 @@ from .services import (
     ServiceError,
     branch_values,
     municipality_state,
+    registry_pilot_status,
     report_edit_refusal,
     report_values,
 )
@@ -100,6 +101,7 @@ def full_check(report: SchoolReport):
         for_submission=True,
         unconfirmed=report.unconfirmed_fields,
         explanations=report.warning_notes,
+        registry_pilot_site=registry_pilot_status(report.school_id, report.campaign.as_of),
     )
 
 

@@ -307,8 +307,26 @@ def compute_figures(
                 if before and row["pct"] is not None and before["pct"] is not None
                 else None
             )
+    figures["pilot_network"] = _pilot_network(campaign) if municipality is None else None
     figures["conclusions"] = conclusions(figures)
     return figures
+
+
+def completed_academic_year(on_date) -> str:
+    """The last academic year (September–August) that ended before ``on_date``: 01.09.2017 → 2016-2017."""
+    start = on_date.year if on_date.month >= 9 else on_date.year - 1
+    return f"{start - 1}-{start}"
+
+
+def _pilot_network(campaign: Campaign) -> dict | None:
+    """The pilot-site network and its assignment reports for the year before the campaign."""
+    from projects.analytics import pilot_network_summary
+    from projects.models import Project
+
+    project = Project.objects.order_by("-period_end", "-pk").first()
+    if project is None:
+        return None
+    return pilot_network_summary(project, completed_academic_year(campaign.as_of), campaign.as_of)
 
 
 def conclusions(f: dict) -> list[str]:

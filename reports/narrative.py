@@ -155,12 +155,36 @@ def sections(f: dict) -> list[Section]:
             + "."
         )
     network = f.get("pilot_network")
+    section = Section("7. Проектно-внедренческие площадки", pilot)
     if network:
+        by_short_name: dict[str, int] = {}
+        for item in network.get("network_by_system", []):
+            by_short_name[item["short_name"]] = by_short_name.get(item["short_name"], 0) + item["count"]
         pilot.append(
-            f"По реестру ПВП сеть насчитывает {ru.orgs(network['network_size'])}; отчётов об исполнении технического "
-            f"задания представлено {ru.num(network['assignment_reports'])} ({ru.pct(network['assignment_reports_pct'])})."
+            f"По реестру ПВП на {f['as_of_text']} г. в сети {ru.orgs(network['network_size'])}"
+            + (
+                " (" + ", ".join(f"{name} — {ru.num(n)}" for name, n in by_short_name.items()) + ")"
+                if by_short_name
+                else ""
+            )
+            + f". Отчётов об исполнении технического задания за {network['academic_year']} учебный год представлено "
+            f"{ru.num(network['assignment_reports'])} ({ru.pct(network['assignment_reports_pct'])} от числа ПВП)."
         )
-    out.append(Section("7. Проектно-внедренческие площадки", pilot))
+        if network.get("by_system"):
+            pilot.append(
+                "Из представивших отчёт: "
+                + "; ".join(f"{s['system']} — {ru.pct(s['pct'])}" for s in network["by_system"])
+                + "."
+            )
+        for indicator in network.get("indicators", []):
+            text = f"{indicator['number']}. {indicator['title']}: {ru.num(indicator['sites'])} ПВП ({ru.pct(indicator['pct'])}) {indicator['met_label']}"
+            details = [
+                f"{line['label']} — {ru.num(line['value'])}"
+                + (f" ({ru.pct(line['pct'])})" if line.get("pct") is not None else "")
+                for line in indicator.get("lines", [])
+            ]
+            section.items.append(text + (": " + "; ".join(details) if details else "") + ".")
+    out.append(section)
 
     if f["by_municipality"]:
         table = Table(

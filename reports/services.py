@@ -174,7 +174,9 @@ def build_report_files(
 
 
 def analytic_report_request(*, user, campaign, municipality=None, include_unapproved=False) -> AnalyticReport:
-    own_municipality = user.is_specialist and municipality is not None and municipality.pk == user.municipality_id
+    own_municipality = (
+        user.is_specialist and municipality is not None and municipality.pk == user.municipality_id
+    )
     if not (user.is_regional or own_municipality):
         raise PermissionError(MSG_REPORT_SCOPE)
     with transaction.atomic():

@@ -211,6 +211,7 @@ class Appendix1Import:
             index.setdefault(key, system)
         self.systems = index
         self.system_names = ", ".join(f"«{s.name}»" for s in systems)
+        self.registry = services.registry_pilot_school_ids(self.campaign.as_of)
         self.existing = {
             r.school_id: r
             for r in SchoolReport.objects.filter(campaign=self.campaign)
@@ -434,8 +435,12 @@ class Appendix1Import:
                 .first()
             )
         result = check_report(
-            values, previous=previous, branches=[{"branch_id": bid, **vals} for bid, vals in branches.items()]
+            values,
+            previous=previous,
+            branches=[{"branch_id": bid, **vals} for bid, vals in branches.items()],
+            registry_pilot_site=None if self.registry is None else school.pk in self.registry,
         )
+
         for finding in result.errors:
             row = rows_of_branches.get(finding.branch_id, raw.number) if finding.branch_id else raw.number
             column = finding.column or (26 if finding.field.startswith("module") else None)

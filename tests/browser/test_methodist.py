@@ -76,3 +76,29 @@ def test_login_page_is_accessible(page, db, shot):
     expect(page.get_by_role("heading", name="Вход в систему мониторинга")).to_be_visible()
     shot(page, "login")
     assert not axe_violations(page)
+
+
+def test_methodist_manages_a_pilot_site(page, world, shot):
+    from projects.models import PilotSite, Project
+
+    project = Project.objects.get()
+    login(page, "meth")
+    page.goto(page.base_url + f"/project/{project.pk}/sites/")
+    page.get_by_role("link", name="Добавить ПВП").click()
+    page.get_by_label("Организация").select_option(label=f"{world.school_a1.short_name} (Город Томск)")
+    page.get_by_label("Вид соглашения").select_option(label="трёхстороннее (РЦРО — разработчик — ОО)")
+    page.get_by_label("Система при вступлении в сеть").select_option(label="«Электронная школа» (ТЭШ)")
+    page.get_by_label("Дата вступления в сеть").fill("2015-05-22")
+    page.get_by_label("Основание включения в сеть").fill("Распоряжение № 360-р от 22.05.2015")
+    page.get_by_role("button", name="Включить в сеть").click()
+    site = PilotSite.objects.get(school=world.school_a1)
+    page.goto(page.base_url + f"/project/{project.pk}/sites/")
+    expect(page.get_by_role("link", name=world.school_a1.short_name)).to_be_visible()
+    shot(page, "methodist-pilot-sites")
+    assert not axe_violations(page)
+    page.goto(page.base_url + f"/project/{project.pk}/sites/{site.pk}/end/")
+    page.get_by_label("Дата выхода из сети").fill("2016-12-01")
+    page.get_by_label("Причина").fill("Перешла на систему «Дневник.ру»")
+    page.get_by_role("button", name="Прекратить соглашение").click()
+    site.refresh_from_db()
+    assert site.left_on.isoformat() == "2016-12-01" and "Дневник.ру" in site.leave_reason

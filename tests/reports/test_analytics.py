@@ -357,3 +357,30 @@ def test_report_built_by_a_real_worker(real_broker, world, settings, tmp_path):
     assert obj.state == "done", obj.error
     assert obj.figures["orgs_total"] == 1
     assert SchoolReport.objects.count() == 1
+
+
+def test_pilot_network_section(world, known, tmp_path):
+    import datetime
+
+    from projects.models import AgreementType, Project
+    from projects.services import pilot_site_add
+    from reports.analytics import completed_academic_year
+    from schools.models import EdmsSystem
+
+    project = Project.objects.get()
+    for school, code in ((world.school_a1, "tesh"), (world.school_a2, "dnevnik")):
+        pilot_site_add(
+            project=project,
+            school=school,
+            agreement_type=AgreementType.TRILATERAL,
+            system=EdmsSystem.objects.get(code=code),
+            joined_on=datetime.date(2015, 5, 22),
+        )
+    assert completed_academic_year(known.as_of) == "2016-2017"
+    call_command("build_report", "--campaign", "2017", "--out-dir", str(tmp_path))
+    data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    network = data["pilot_network"]
+    assert network["network_size"] == 2 and network["assignment_reports"] == 0
+    assert {"assignment_reports_pct", "by_system"} <= set(network)
+    text = "\n".join(p.text for p in Document(tmp_path / "report.docx").paragraphs)
+    assert "По реестру ПВП на 01.09.2017 г. в сети 2 организации (ТЭШ — 1, Дневник.ру — 1)" in text
