@@ -35,3 +35,23 @@ def test_organisation_list_query_count_is_constant(world, client_for, django_ass
     with django_assert_max_num_queries(8):
         response = client.get(reverse("schools:list"))
     assert response.status_code == 200
+
+
+def test_reference_import_export_only_for_methodists(world, client_for):
+    from django.urls import reverse
+
+    from accounts.services import user_apply_role
+    from tests.factories import UserFactory
+
+    user_apply_role(user=world.methodist)
+    client = client_for(world.methodist)
+    assert client.get(reverse("admin:schools_school_import")).status_code == 200
+    assert client.get(reverse("admin:schools_edmssystem_export")).status_code == 200
+    # Staff without a regional role (e.g. a support account) may edit but not import or export.
+    from django.contrib.auth.models import Permission
+
+    staff = UserFactory(username="support", is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(content_type__app_label="schools"))
+    client = client_for(staff)
+    assert client.get(reverse("admin:schools_school_changelist")).status_code == 200
+    assert client.get(reverse("admin:schools_school_import")).status_code == 403
