@@ -17,7 +17,15 @@ def home(request):
             return redirect("monitoring:report", slug=campaign.slug, school_pk=user.school_id)
         return redirect("schools:school", pk=user.school_id)
     if role == Role.SPECIALIST:
+        campaign = current_campaign(user=user)
+        if campaign is not None:
+            return redirect(
+                "monitoring:municipality_dashboard", slug=campaign.slug, municipality_pk=user.municipality_id
+            )
         return redirect("schools:municipality", pk=user.municipality_id)
     if role in (Role.METHODIST, Role.ADMIN):
+        campaign = current_campaign(user=user)
+        if campaign is not None:
+            return redirect("monitoring:dashboard", slug=campaign.slug)
         return redirect("schools:list")
     return render(request, "accounts/no_role.html", status=403)

@@ -114,3 +114,18 @@ def test_coordinator_has_no_admin_access(world, client_for):
 def test_factory_password_usable(db):
     user = UserFactory(username="x1")
     assert user.check_password("secret-pass-123")
+
+
+def test_home_goes_to_the_open_campaign(world, client_for):
+    from tests.factories import campaign
+
+    current = campaign("2017")
+    assert client_for(world.coordinator_a).get(reverse("home"))["Location"] == reverse(
+        "monitoring:report", args=[current.slug, world.school_a1.pk]
+    )
+    assert client_for(world.specialist_x).get(reverse("home"))["Location"] == reverse(
+        "monitoring:municipality_dashboard", args=[current.slug, world.mun_x.pk]
+    )
+    assert client_for(world.methodist).get(reverse("home"))["Location"] == reverse(
+        "monitoring:dashboard", args=[current.slug]
+    )
