@@ -8,13 +8,16 @@ from django.utils.formats import time_format
 from django.views.decorators.http import require_POST
 
 from . import selectors, services, workflow
-from .forms import BranchFormSet, CampaignForm, EventFormSet, ReportForm, event_rows, system_choice_list
+from .forms import CampaignForm
 from .history import report_history
 from .models import ReportStatus, WorkflowEvent
 from .presenters import build_sections, filled_columns
+from .report_page import ReportEditPage
 from .rules import check_report
 
 MSG_ONLY_METHODISTS = "Это действие доступно только методистам РЦРО."
+MSG_SAVED = "Сохранено в {stamp}."
+MSG_DRAFT_WITH_ERRORS = "Черновик сохранён в {stamp}. Есть ошибки ({count}): исправьте их до отправки."
 MSG_STALE_FORM = "Форма устарела или повреждена: обновите страницу."
 MSG_ONLY_COORDINATOR = "Редактировать отчёт может только координатор этой организации."
 
@@ -180,160 +183,70 @@ def _school_for_editing(request, slug, school_pk):
     return campaign, school
 
 
-def _initial(report):
-    initial = {name: getattr(report, name) for name in services.VALUE_FIELDS}
-    initial["system"] = report.system_id
-    initial.update(report.raw_input or {})
-    initial["version"] = report.version
-    return initial
+def _edit_refusal(campaign, report) -> str | None:
+    if report is not None:
+        return services.report_edit_refusal(report)
+    return None if campaign.is_open else services.MSG_CAMPAIGN_NOT_OPEN.format(campaign=campaign)
 
 
 @login_required
 def report_edit(request, slug, school_pk):
     """The Appendix 1 form of the coordinator's own school."""
     campaign, school = _school_for_editing(request, slug, school_pk)
-    existing = selectors.report_for(campaign=campaign, school=school)
-    refusal = (
-        services.report_edit_refusal(existing)
-        if existing
-        else (None if campaign.is_open else services.MSG_CAMPAIGN_NOT_OPEN.format(campaign=campaign))
-    )
+    report = selectors.report_for(campaign=campaign, school=school)
+    refusal = _edit_refusal(campaign, report)
     if refusal:
         messages.warning(request, refusal)
         return redirect("monitoring:report", slug=slug, school_pk=school.pk)
-    if existing is None or len(existing.branch_rows.all()) < len(school.branches.all()):
+    if report is None or len(report.branch_rows.all()) < len(school.branches.all()):
         services.report_start(campaign=campaign, school=school, user=request.user)
-        existing = selectors.report_for(campaign=campaign, school=school)
-    report = existing
-    previous = selectors.previous_report(report_or_campaign=campaign, school=school)
-    previous_values = services.report_values(previous)
-    branch_rows = list(report.branch_rows.all())
-    branch_initial = [
-        {"branch_id": row.branch_id, **{n: getattr(row, n) for n in services.BRANCH_FIELDS}}
-        for row in branch_rows
-    ]
-    for item in branch_initial:
-        item["system"] = item["system"].pk if item["system"] else None
-    event_initial = [
-        {"id": e.pk, "title": e.title, "students": e.students, "teachers": e.teachers}
-        for e in report.events.all()
-    ]
-
+        report = selectors.report_for(campaign=campaign, school=school)
+    page = ReportEditPage(
+        report=report,
+        previous=selectors.previous_report(report_or_campaign=campaign, school=school),
+        data=request.POST if request.method == "POST" else None,
+        registry=services.registry_pilot_status(school.pk, campaign.as_of),
+    )
     status = 200
-    choices = system_choice_list()
-    registry = services.registry_pilot_status(school.pk, campaign.as_of)
-    if request.method == "POST":
-        form = ReportForm(request.POST, unconfirmed=report.unconfirmed_fields, system_choices=choices)
-        branches = BranchFormSet(
-            request.POST, prefix="branch", initial=branch_initial, form_kwargs={"system_choices": choices}
-        )
-        events = EventFormSet(request.POST, prefix="event", initial=event_initial)
-        draft = request.POST.get("action") != "save"
-        form.is_valid()
-        version = form.cleaned_data.get("version")
-        if version is None or not branches.management_form.is_valid():
-            return HttpResponseBadRequest(MSG_STALE_FORM)
-        branches.is_valid()
-        events_ok = events.is_valid()
-        own_branch_ids = {row.branch_id for row in branch_rows}
-        data = services.ReportInput(
-            values=form.values(),
-            branches={
-                f.cleaned_data["branch_id"]: f.values()
-                for f in branches.forms
-                if f.is_valid() and f.cleaned_data.get("branch_id") in own_branch_ids
-            },
-            events=event_rows(events) if events_ok else None,
-            confirmed=form.confirmed(),
-            explanations=form.explanations(),
-            raw_input=form.raw_invalid(),
-        )
+    if request.method != "POST":
+        result = page.check_stored()
+    elif not page.is_well_formed:
+        return HttpResponseBadRequest(MSG_STALE_FORM)
+    else:
+        data = page.typed_input()
         try:
             saved, result = services.report_save(
                 report_id=report.pk,
                 user=request.user,
                 data=data,
-                expected_version=version,
-                draft=draft,
-                previous=previous_values,
+                expected_version=page.version,
+                draft=request.POST.get("action") != "save",
+                previous=page.previous_values,
             )
-        except services.ReportConflict as exc:
-            messages.error(request, str(exc))
-            result = check_report(data.values, previous=previous_values, registry_pilot_site=registry)
-            status = 409
-        except services.ReportInvalid as exc:
-            messages.error(request, str(exc))
-            result = exc.result
-            status = 422
         except services.ReportLocked as exc:
             messages.error(request, str(exc))
             return redirect("monitoring:report", slug=slug, school_pk=school.pk)
+        except services.ReportConflict as exc:
+            messages.error(request, str(exc))
+            result, status = page.check_typed(), 409
+        except services.ReportInvalid as exc:
+            messages.error(request, str(exc))
+            result, status = exc.result, 422
         else:
             stamp = time_format(timezone.localtime(), "H:i")
-            problems = len(result.errors) + len(data.raw_input) + (0 if events_ok else 1)
+            problems = len(result.errors) + len(data.raw_input) + (0 if page.events_valid else 1)
             if problems:
-                messages.warning(
-                    request,
-                    f"Черновик сохранён в {stamp}. Есть ошибки ({problems}): исправьте их до отправки.",
-                )
+                messages.warning(request, MSG_DRAFT_WITH_ERRORS.format(stamp=stamp, count=problems))
             else:
-                messages.success(request, f"Сохранено в {stamp}.")
-            if events_ok:
+                messages.success(request, MSG_SAVED.format(stamp=stamp))
+            if page.events_valid:
                 return redirect("monitoring:report_edit", slug=slug, school_pk=school.pk)
-            report = selectors.report_for(campaign=campaign, school=school)
+            # Event rows with errors are shown again; the rest is saved.
+            page.saved_as(saved)
             status = 422
-        sections = build_sections(
-            report=report,
-            previous=previous,
-            result=result,
-            form=form,
-            values={**services.report_values(report), **data.values},
-            typed_explanations=data.explanations,
-        )
-    else:
-        form = ReportForm(
-            initial=_initial(report), unconfirmed=report.unconfirmed_fields, system_choices=choices
-        )
-        branches = BranchFormSet(
-            prefix="branch", initial=branch_initial, form_kwargs={"system_choices": choices}
-        )
-        events = EventFormSet(prefix="event", initial=event_initial)
-        result = check_report(
-            services.report_values(report),
-            previous=previous_values,
-            branches=services.branch_values(report),
-            registry_pilot_site=registry,
-        )
-        raw_errors = {name: ["Введите целое число, например 1 234."] for name in report.raw_input or {}}
-        for name, errs in raw_errors.items():
-            form.errors.setdefault(name, form.error_class(errs))
-        sections = build_sections(report=report, previous=previous, result=result, form=form)
-
-    previous_branches = {row.branch_id: row for row in previous.branch_rows.all()} if previous else {}
-    branch_table = [
-        {
-            "form": f,
-            "row": row,
-            "previous": previous_branches.get(row.branch_id),
-            "errors": [x for x in result.errors if x.branch_id == row.branch_id],
-        }
-        for f, row in zip(branches.forms, branch_rows, strict=False)
-    ]
     return render(
         request,
         "monitoring/report_edit.html",
-        _context(
-            campaign,
-            school,
-            report,
-            previous,
-            result,
-            form=form,
-            sections=sections,
-            branch_table=branch_table,
-            branches=branches,
-            events=events,
-            project_events=selectors.project_event_titles(),
-        ),
+        _context(campaign, school, page.report, page.previous, result, **page.context(result)),
         status=status,
     )

@@ -1,0 +1,147 @@
+"""The Appendix 1 edit page: its three forms (the school's row, branch rows, events), what they
+hand to the saving service, and what the template shows."""
+
+from dataclasses import dataclass, field
+
+from . import selectors, services
+from .forms import MSG_NOT_A_NUMBER, BranchFormSet, EventFormSet, ReportForm, event_rows, system_choice_list
+from .models import SchoolReport
+from .presenters import build_sections
+from .rules import CheckResult, check_report
+
+
+def _initial(report: SchoolReport) -> dict:
+    initial = {name: getattr(report, name) for name in services.VALUE_FIELDS}
+    initial["system"] = report.system_id
+    initial.update(report.raw_input or {})
+    initial["version"] = report.version
+    return initial
+
+
+@dataclass
+class ReportEditPage:
+    report: SchoolReport
+    previous: SchoolReport | None
+    data: object = None  # request.POST, or None for a fresh page
+    registry: bool | None = None
+    form: ReportForm = field(init=False)
+    branches: BranchFormSet = field(init=False)
+    events: EventFormSet = field(init=False)
+
+    def __post_init__(self):
+        report = self.report
+        choices = system_choice_list()
+        self.branch_rows = list(report.branch_rows.all())
+        branch_initial = []
+        for row in self.branch_rows:
+            item = {"branch_id": row.branch_id, **{n: getattr(row, n) for n in services.BRANCH_FIELDS}}
+            item["system"] = row.system_id
+            branch_initial.append(item)
+        event_initial = [
+            {"id": e.pk, "title": e.title, "students": e.students, "teachers": e.teachers}
+            for e in report.events.all()
+        ]
+        bound = (self.data,) if self.data is not None else ()
+        self.form = ReportForm(
+            *bound,
+            initial=None if bound else _initial(report),
+            unconfirmed=report.unconfirmed_fields,
+            system_choices=choices,
+        )
+        self.branches = BranchFormSet(
+            *bound, prefix="branch", initial=branch_initial, form_kwargs={"system_choices": choices}
+        )
+        self.events = EventFormSet(*bound, prefix="event", initial=event_initial)
+        self.previous_values = services.report_values(self.previous)
+        self.typed: services.ReportInput | None = None
+        if not bound:
+            for name in report.raw_input or {}:
+                self.form.errors.setdefault(name, self.form.error_class([MSG_NOT_A_NUMBER]))
+
+    # --- a posted page ---------------------------------------------------------------------------
+    @property
+    def is_well_formed(self) -> bool:
+        """The hidden parts of the form are there (a forged or truncated POST is not)."""
+        self.form.is_valid()
+        return self.form.cleaned_data.get("version") is not None and self.branches.management_form.is_valid()
+
+    @property
+    def version(self) -> int:
+        return self.form.cleaned_data["version"]
+
+    @property
+    def events_valid(self) -> bool:
+        return self.events.is_valid()
+
+    def typed_input(self) -> services.ReportInput:
+        """What the user typed, converted, for :func:`services.report_save`."""
+        self.branches.is_valid()
+        own = {row.branch_id for row in self.branch_rows}
+        self.typed = services.ReportInput(
+            values=self.form.values(),
+            branches={
+                f.cleaned_data["branch_id"]: f.values()
+                for f in self.branches.forms
+                if f.is_valid() and f.cleaned_data.get("branch_id") in own
+            },
+            events=event_rows(self.events) if self.events_valid else None,
+            confirmed=self.form.confirmed(),
+            explanations=self.form.explanations(),
+            raw_input=self.form.raw_invalid(),
+        )
+        return self.typed
+
+    def saved_as(self, report: SchoolReport) -> None:
+        """The draft was saved but the page is shown again: later saves build on the new version."""
+        data = self.form.data.copy()
+        data["version"] = report.version
+        self.form.data = data
+
+    def check_typed(self) -> CheckResult:
+        return check_report(
+            self.typed.values, previous=self.previous_values, registry_pilot_site=self.registry
+        )
+
+    # --- what the template shows ------------------------------------------------------------------
+    def check_stored(self) -> CheckResult:
+        return check_report(
+            services.report_values(self.report),
+            previous=self.previous_values,
+            branches=services.branch_values(self.report),
+            registry_pilot_site=self.registry,
+        )
+
+    def context(self, result: CheckResult) -> dict:
+        if self.typed is not None:
+            sections = build_sections(
+                report=self.report,
+                previous=self.previous,
+                result=result,
+                form=self.form,
+                values={**services.report_values(self.report), **self.typed.values},
+                typed_explanations=self.typed.explanations,
+            )
+        else:
+            sections = build_sections(
+                report=self.report, previous=self.previous, result=result, form=self.form
+            )
+        previous_rows = (
+            {row.branch_id: row for row in self.previous.branch_rows.all()} if self.previous else {}
+        )
+        branch_table = [
+            {
+                "form": f,
+                "row": row,
+                "previous": previous_rows.get(row.branch_id),
+                "errors": [x for x in result.errors if x.branch_id == row.branch_id],
+            }
+            for f, row in zip(self.branches.forms, self.branch_rows, strict=False)
+        ]
+        return {
+            "form": self.form,
+            "sections": sections,
+            "branch_table": branch_table,
+            "branches": self.branches,
+            "events": self.events,
+            "project_events": selectors.project_event_titles(),
+        }
