@@ -386,7 +386,7 @@ def assignment_report_approve(*, report_id: int, user) -> AssignmentReport:
         raise TransitionRefused(MSG_WRONG_STATE.format(state=report.get_status_display()))
     from_state = report.status
     _set_status(report, ReportStatus.APPROVED, user, return_comment="")
-    _log(report, AssignmentReportLog.Action.APPROVE, from_state, user)
+    _notify(_log(report, AssignmentReportLog.Action.APPROVE, from_state, user))
     return report
 
 
@@ -403,5 +403,11 @@ def assignment_report_return(*, report_id: int, user, comment: str) -> Assignmen
         raise TransitionRefused(MSG_WRONG_STATE.format(state=report.get_status_display()))
     from_state = report.status
     _set_status(report, ReportStatus.RETURNED, user, return_comment=comment)
-    _log(report, AssignmentReportLog.Action.RETURN, from_state, user, comment)
+    _notify(_log(report, AssignmentReportLog.Action.RETURN, from_state, user, comment))
     return report
+
+
+def _notify(log: AssignmentReportLog) -> None:
+    from .tasks import send_assignment_notification
+
+    transaction.on_commit(lambda: send_assignment_notification.delay(log.pk))

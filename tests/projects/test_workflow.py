@@ -138,3 +138,23 @@ def test_draft_cannot_be_reviewed(world, sites):
         services.assignment_report_approve(report_id=draft.pk, user=world.methodist)
     with pytest.raises(services.TransitionRefused, match="черновик"):
         services.assignment_report_return(report_id=draft.pk, user=world.methodist, comment="Рано.")
+
+
+def test_coordinator_is_emailed_on_return_and_approval(
+    world, report_a1, mailoutbox, django_capture_on_commit_callbacks
+):
+    services.assignment_report_submit(report_id=report_a1.pk, user=world.coordinator_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assignment_report_return(
+            report_id=report_a1.pk, user=world.methodist, comment="Добавьте ссылки на практики."
+        )
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == [world.coordinator_a.email]
+    assert (
+        "возвращён на доработку" in mailoutbox[0].subject
+        and "Добавьте ссылки на практики." in mailoutbox[0].body
+    )
+    services.assignment_report_submit(report_id=report_a1.pk, user=world.coordinator_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assignment_report_approve(report_id=report_a1.pk, user=world.methodist)
+    assert len(mailoutbox) == 2 and "принят" in mailoutbox[1].subject
