@@ -204,3 +204,14 @@ def assignment_initial(report: AssignmentReport) -> dict:
     initial = {name: getattr(report, name) for name in ASSIGNMENT_VALUE_FIELDS}
     initial["version"] = report.version
     return initial
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(widget=DATE, label="С")
+    end = forms.DateField(widget=DATE, label="По")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "Конец периода раньше начала.")
+        return data

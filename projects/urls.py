@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/sites/add/", views.site_add, name="site_add"),
     path("<int:pk>/sites/<int:site_pk>/", views.site_detail, name="site"),
     path("<int:pk>/sites/<int:site_pk>/end/", views.site_end, name="site_end"),
+    path("<int:pk>/network/", views.network, name="network"),
     path("<int:pk>/reconciliation/", views.reconciliation, name="reconciliation"),
     path("<int:pk>/events/", views.event_list, name="events"),
     path("<int:pk>/events/add/", views.event_add, name="event_add"),

@@ -1,5 +1,7 @@
 """Pages of the regional project: passport, pilot-site registry, reconciliation, events."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,7 +12,7 @@ from django.utils import timezone
 from monitoring import selectors as monitoring_selectors
 
 from . import analytics, selectors, services
-from .forms import EventForm, PilotSiteEndForm, PilotSiteForm, ProjectForm, SiteFilterForm
+from .forms import EventForm, PeriodForm, PilotSiteEndForm, PilotSiteForm, ProjectForm, SiteFilterForm
 
 MSG_ONLY_METHODISTS = "Это действие доступно только методистам РЦРО."
 SITES_PER_PAGE = 50
@@ -192,3 +194,17 @@ def event_add(request, pk):
             messages.success(request, f"Мероприятие «{event}» добавлено.")
             return redirect("projects:events", pk=project.pk)
     return render(request, "projects/event_form.html", {"project": project, "form": form})
+
+
+@login_required
+def network(request, pk):
+    """How the network changed over a period: size at the start, joined, left and why, size at the end."""
+    require_regional(request.user)
+    project = selectors.project_get(pk=pk)
+    today = timezone.localdate()
+    year_start = datetime.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+    form = PeriodForm(request.GET or None, initial={"start": year_start, "end": today})
+    changes = None
+    if form.is_valid():
+        changes = analytics.network_changes(project, form.cleaned_data["start"], form.cleaned_data["end"])
+    return render(request, "projects/network.html", {"project": project, "form": form, "changes": changes})
