@@ -1,20 +1,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from rcro_portal.admin_helpers import ReadOnlyAdmin
+
 from .models import Campaign, MunicipalityReview, SchoolReport, WorkflowEvent
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Reports change only through the portal's services, which hold the locks and the checks."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SchoolReport)

@@ -5,6 +5,7 @@ from import_export.fields import Field
 from import_export.widgets import ForeignKeyWidget
 from simple_history.admin import SimpleHistoryAdmin
 
+from rcro_portal.admin_helpers import ReadOnlyAdmin
 from schools.admin import RegionalImportExportMixin
 from schools.models import EdmsSystem, School
 
@@ -76,19 +77,6 @@ class EventAdmin(admin.ModelAdmin):
     list_filter = ("project", "kind", "level")
     search_fields = ("title",)
     autocomplete_fields = ("organiser_school",)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Assignment reports change only through the services, which hold the workflow."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AssignmentReport)

@@ -68,6 +68,19 @@ def client_for(client):
     return login
 
 
+@pytest.fixture
+def real_broker():
+    """Send tasks through the real Redis broker to the worker that .ci/run starts."""
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("нужен REDIS_URL и запущенный Celery worker (.ci/run запускает их сам)")
+    from rcro_portal.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = previous
+
+
 # --- CI strictness: in CI stages that must run everything, a skipped test is a failure. ---
 
 _skipped = []

@@ -1,5 +1,4 @@
 import json
-import os
 import time
 
 import openpyxl
@@ -327,18 +326,6 @@ def test_scope(world, known, client_for, settings, tmp_path, django_capture_on_c
     )
     with pytest.raises(PermissionError):
         analytic_report_request(user=world.specialist_x, campaign=known, municipality=None)
-
-
-@pytest.fixture
-def real_broker():
-    if not os.environ.get("REDIS_URL"):
-        pytest.skip("нужен REDIS_URL и запущенный Celery worker (.ci/run запускает их сам)")
-    from rcro_portal.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    yield
-    app.conf.task_always_eager = previous
 
 
 @pytest.mark.celery_worker

@@ -1,10 +1,8 @@
-import os
 import time
 
 import pytest
 from django.core.management import call_command
 
-from rcro_portal.celery import app as celery_app
 from reports.models import WorkerPing
 from reports.services import worker_ping_request
 
@@ -23,17 +21,6 @@ def test_ping_not_enqueued_when_transaction_rolls_back(db, django_capture_on_com
     # The task is only scheduled for after the commit.
     assert len(callbacks) == 1
     assert WorkerPing.objects.get().completed_at is None
-
-
-@pytest.fixture
-def real_broker():
-    """Use the real Redis broker and the worker started by .ci/run."""
-    if not os.environ.get("REDIS_URL"):
-        pytest.skip("нужен REDIS_URL и запущенный Celery worker (.ci/run запускает их сам)")
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    yield
-    celery_app.conf.task_always_eager = previous
 
 
 @pytest.mark.celery_worker

@@ -1,20 +1,10 @@
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 
 from monitoring.models import Campaign
 from monitoring.services import campaign_create
-
-
-def _date(value: str) -> datetime.date:
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise CommandError(f"Неверная дата «{value}»: используйте ГГГГ-ММ-ДД или ДД.ММ.ГГГГ.")
+from rcro_portal.command_args import parse_date
 
 
 class Command(BaseCommand):
@@ -32,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--open", action="store_true", help="сразу открыть сбор данных")
 
     def handle(self, *args, **opts):
-        as_of = _date(opts["as_of"])
+        as_of = parse_date(opts["as_of"])
         start = as_of.year if as_of.month >= 7 else as_of.year - 1
         previous = None
         if opts["previous"]:
@@ -45,9 +35,9 @@ class Command(BaseCommand):
                 title=opts["title"],
                 academic_year=opts["academic_year"] or f"{start}-{start + 1}",
                 as_of=as_of,
-                deadline=_date(opts["deadline"]),
+                deadline=parse_date(opts["deadline"]),
                 letter_number=opts["letter_number"],
-                letter_date=_date(opts["letter_date"]) if opts["letter_date"] else None,
+                letter_date=parse_date(opts["letter_date"]) if opts["letter_date"] else None,
                 previous=previous,
                 open_now=opts["open"],
             )

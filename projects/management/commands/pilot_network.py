@@ -1,18 +1,8 @@
-import datetime
-
 from django.core.management.base import BaseCommand, CommandError
 
 from projects.analytics import network_changes
 from projects.models import Project
-
-
-def _date(value: str) -> datetime.date:
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise CommandError(f"Неверная дата «{value}»: используйте ГГГГ-ММ-ДД или ДД.ММ.ГГГГ.")
+from rcro_portal.command_args import parse_date
 
 
 class Command(BaseCommand):
@@ -28,7 +18,7 @@ class Command(BaseCommand):
         project_obj = qs.filter(pk=project).first() if project else qs.first()
         if project_obj is None:
             raise CommandError("Проект не найден.")
-        start_date, end_date = _date(start), _date(end)
+        start_date, end_date = parse_date(start), parse_date(end)
         if end_date < start_date:
             raise CommandError("Конец периода раньше начала.")
         c = network_changes(project_obj, start_date, end_date)

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from monitoring.models import Campaign
+from rcro_portal.command_args import find_municipality
 from reports import ru
-from reports.management.commands.export_appendix1 import find_municipality
 from reports.services import build_report_files
 
 

@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Role, User
 from monitoring.models import Campaign
+from rcro_portal.command_args import find_municipality
 from reports.excel.export import write_appendix1
-from schools.models import Municipality
 
 
 class Command(BaseCommand):
@@ -25,14 +25,3 @@ class Command(BaseCommand):
         region = User(role=Role.ADMIN, is_active=True)
         count = write_appendix1(out, user=region, campaign=campaign_obj, municipality=municipality_obj)
         self.stdout.write(self.style.SUCCESS(f"Выгружено организаций: {count}. Файл: {out}"))
-
-
-def find_municipality(name: str) -> Municipality:
-    from reports.excel.layout import normalize_name
-
-    wanted = normalize_name(name)
-    for municipality in Municipality.objects.all():
-        if wanted in (normalize_name(municipality.name), normalize_name(municipality.code)):
-            return municipality
-    names = ", ".join(Municipality.objects.values_list("name", flat=True))
-    raise CommandError(f"МО «{name}» не найдено. Допустимые значения: {names}.")
