@@ -415,3 +415,28 @@ def changes_since_last_review(report: SchoolReport) -> tuple[WorkflowEvent | Non
             return None, []
         current, base = report_snapshot(report), events[0]
     return base, snapshot_diff(base.snapshot, current)
+
+
+# --- Reports loaded from a municipality's table --------------------------------------------------
+
+
+@transaction.atomic
+def report_hand_in_imported(*, report_id: int, user, note: str) -> SchoolReport:
+    """A report loaded from a table is handed in as the school's data: submitted, and approved at
+    once when the person who loaded it is its reviewer (the specialist of its municipality, or a
+    methodist). A report that does not pass the submission check stays a draft.
+
+    Raises :class:`ReportInvalid` with the reasons when it stays a draft.
+    """
+    report = _locked_report(report_id)
+    result = full_check(report)
+    if result.errors:
+        raise ReportInvalid(result)
+    if report.status != ReportStatus.SUBMITTED:
+        from_state = report.status
+        _set_status(report, ReportStatus.SUBMITTED, user)
+        _log(report, WorkflowEvent.Action.SUBMIT, from_state, user, note, report_snapshot(report))
+    if can_review(user, report.school) and not review_refusal(report):
+        _set_status(report, ReportStatus.APPROVED, user)
+        _log(report, WorkflowEvent.Action.APPROVE, ReportStatus.SUBMITTED, user, note)
+    return report

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import openpyxl
 from django.db import transaction
 
-from monitoring import services
+from monitoring import services, workflow
 from monitoring.models import Campaign, ReportBranch, SchoolReport, WorkflowEvent
 from monitoring.rules import check_report
 from schools.models import Branch, EdmsSystem, Municipality, School
@@ -45,6 +45,7 @@ MSG_LOCKED = "Отчёт организации «{school}» нельзя изм
 MSG_NOT_ALLOWED = "Загружать таблицы могут специалисты МОУО (свои организации) и методисты РЦРО."
 MSG_CREATE_ONLY_METHODISTS = "Регистрировать новые организации при загрузке могут только методисты РЦРО."
 MSG_EMPTY = "В таблице нет строк с данными организаций."
+MSG_STAYS_DRAFT = "{school}: отчёт загружен как черновик — для отправки не хватает данных ({reasons})."
 IMPORT_NOTE = "Предупреждение из загруженной таблицы «{file}», строка {row}; пояснения не было."
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
@@ -66,6 +67,7 @@ class PlannedReport:
     action: str
     new_school: bool = False
     warnings: list[str] = field(default_factory=list)
+    outcome: str = ""  # the report's state after the load
 
     @property
     def action_label(self) -> str:
@@ -183,7 +185,9 @@ class Appendix1Import:
         self.municipality = municipality
         self.create_missing = create_missing
         self.file_name = file_name
-        self.past = campaign.status == Campaign.Status.CLOSED
+        # A campaign that is not collecting (being prepared, or closed) takes tables of past years:
+        # its reports are loaded as accepted.
+        self.past = campaign.status != Campaign.Status.OPEN
         self.result = None
 
     def _error(self, row, column, message):
@@ -459,16 +463,15 @@ class Appendix1Import:
             if existing is None
             else (UPDATE if self._changed(existing, values, branches, events) else UNCHANGED)
         )
-        self.result.planned.append(
-            PlannedReport(
-                raw.number,
-                school.short_name,
-                school.municipality.name,
-                action,
-                new_school,
-                [w.message for w in warnings],
-            )
+        planned = PlannedReport(
+            raw.number,
+            school.short_name,
+            school.municipality.name,
+            action,
+            new_school,
+            [w.message for w in warnings],
         )
+        self.result.planned.append(planned)
         if result.errors or action == UNCHANGED:
             return
         data = services.ReportInput(
@@ -507,6 +510,8 @@ class Appendix1Import:
                     draft=False,
                     previous=previous,
                 )
+                report = self._hand_in(report, raw, planned)
+            planned.outcome = report.get_status_display()
             WorkflowEvent.objects.create(
                 campaign=self.campaign,
                 report=report,
@@ -522,6 +527,29 @@ class Appendix1Import:
         except services.ReportInvalid as exc:
             for finding in exc.result.errors:
                 self._error(raw.number, finding.column, finding.message)
+
+    def _hand_in(self, report, raw, planned):
+        """The table is the school's data as handed in: submit it (and approve it, for its reviewer)."""
+        try:
+            return workflow.report_hand_in_imported(
+                report_id=report.pk,
+                user=self.user,
+                note=f"Из таблицы «{self.file_name}», строка {raw.number}",
+            )
+        except services.ReportInvalid as exc:
+            branch_names = {
+                row.branch_id: row.branch.name for row in report.branch_rows.select_related("branch")
+            }
+            reasons = "; ".join(
+                (f"филиал «{branch_names.get(f.branch_id, '')}», " if f.branch_id else "")
+                + (f"графа {f.column}: " if f.column else "")
+                + f.message
+                for f in exc.result.errors[:5]
+            )
+            message = MSG_STAYS_DRAFT.format(school=report.school.short_name, reasons=reasons)
+            self.result.warnings.append(Issue(raw.number, None, message))
+            planned.warnings.append(message)
+            return SchoolReport.objects.get(pk=report.pk)
 
     def _ensure_branch_rows(self, report, branches):
         have = set(ReportBranch.objects.filter(report=report).values_list("branch_id", flat=True))

@@ -249,7 +249,8 @@ def test_warnings_listed_and_kept_from_import(world, tmp_path):
     target = campaign("2015", participants=[])
     path = _workbook_with(tmp_path, [_row("Город Томск", "МАОУ СОШ № 1 г. Томска", cols={11: 0})])
     result = _run(path, world.methodist, target, dry_run=False)
-    assert result.errors == [] and len(result.warnings) == 1
+    assert result.errors == []
+    assert [w.column for w in result.warnings if "Рабочих мест учителя 0" in w.message] == [11]
     report = SchoolReport.objects.get(campaign=target, school=world.school_a1)
     note = report.warning_notes["no_teacher_workstations"]
     assert note["source"] == "import" and "hand.xlsx" in note["text"]
@@ -332,3 +333,35 @@ def test_export_rows_after_number_row(world, filled, tmp_path):
     path = _export(tmp_path, world, source)
     ws = openpyxl.load_workbook(path).worksheets[0]
     assert [c.value for c in ws[FIRST_DATA_ROW]][:25] == list(range(1, 26))
+
+
+def test_imported_reports_are_handed_in(world, tmp_path):
+    """A table is the schools' data as handed in: complete reports are submitted and, when the
+    person loading them reviews them, approved; incomplete ones stay drafts with a warning."""
+    target = campaign("2015", participants=[])
+    rows = [
+        _row("Город Томск", "МАОУ СОШ № 2 г. Томска"),
+        _row("Город Томск", "МАОУ СОШ № 1 г. Томска"),  # has a branch, but the table has no branch row
+    ]
+    path = _workbook_with(tmp_path, rows)
+    result = _run(path, world.specialist_x, target, dry_run=False)
+    assert result.errors == []
+    a2 = SchoolReport.objects.get(campaign=target, school=world.school_a2)
+    a1 = SchoolReport.objects.get(campaign=target, school=world.school_a1)
+    assert (a2.status, a1.status) == ("approved", "draft")
+    assert [p.outcome for p in result.planned] == ["принят", "черновик"]
+    assert any("филиал «Филиал в п. Светлый», графа 5" in w.message for w in result.warnings)
+    assert list(a2.workflow_events.order_by("pk").values_list("action", flat=True)) == [
+        "submit",
+        "approve",
+        "import",
+    ]
+
+
+def test_table_of_a_campaign_in_preparation_loads_as_accepted(world, tmp_path):
+    target = campaign("2015", status="preparing", participants=[])
+    path = _workbook_with(tmp_path, [_row("Город Томск", "МАОУ СОШ № 2 г. Томска")])
+    assert _run(path, world.specialist_x, target, dry_run=False).errors  # only methodists load past data
+    result = _run(path, world.methodist, target, dry_run=False)
+    assert result.errors == []
+    assert SchoolReport.objects.get(campaign=target, school=world.school_a2).status == "approved"
