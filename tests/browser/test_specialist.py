@@ -81,3 +81,18 @@ def test_specialist_reviews_and_hands_over(page, world, setup, shot):
     names = [ws.cell(r, 3).value for r in range(5, ws.max_row + 1) if ws.cell(r, 3).value]
     assert any(world.school_a1.short_name in n for n in names)
     assert not any(n.startswith(world.school_b1.short_name) for n in names)
+
+
+def test_hand_over_with_missing_schools(page, world, shot):
+    current = campaign("2017", participants=[world.school_a1, world.school_a2])
+    report(current, world.school_a1, status="approved")
+    login(page, "spec_x")
+    page.goto(page.base_url + f"/campaigns/{current.slug}/dashboard/{world.mun_x.pk}/")
+    page.locator("#handover summary").click()
+    page.get_by_label("Отметить все (1)").check()
+    expect(page.get_by_label(world.school_a2.short_name)).to_be_checked()
+    page.get_by_label("Причина").fill("Школа на капитальном ремонте")
+    page.get_by_role("button", name="Передать в РЦРО").click()
+    expect(page.get_by_text("Данные МОУО переданы в РЦРО.")).to_be_visible()
+    review = MunicipalityReview.objects.get(campaign=current, municipality=world.mun_x)
+    assert review.state == "submitted" and list(review.missing_schools.all()) == [world.school_a2]
