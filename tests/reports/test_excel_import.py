@@ -365,3 +365,10 @@ def test_table_of_a_campaign_in_preparation_loads_as_accepted(world, tmp_path):
     result = _run(path, world.methodist, target, dry_run=False)
     assert result.errors == []
     assert SchoolReport.objects.get(campaign=target, school=world.school_a2).status == "approved"
+
+
+def test_tables_loaded_by_the_region_are_approved(world, tmp_path):
+    target = campaign("2015", participants=[])
+    path = _workbook_with(tmp_path, [_row("ЗАТО Северск", "МБОУ «СОШ № 77»")])
+    assert _run(path, world.methodist, target, dry_run=False).errors == []
+    assert SchoolReport.objects.get(campaign=target, school=world.school_b2).status == "approved"

@@ -32,7 +32,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Учтено {ru.orgs_genitive(figures['orgs_total'])}; используют СЭД — {ru.pct(figures['orgs_using_edms_pct'])}. "
+                f"Организаций учтено: {ru.num(figures['orgs_total'])}; используют СЭД — "
+                f"{ru.pct(figures['orgs_using_edms_pct'])}. "
                 f"Файлы: {Path(out_dir) / 'report.docx'}, report.xlsx, report.json."
             )
         )
