@@ -145,7 +145,9 @@ LANGUAGES = [("ru", "Русский")]
 TIME_ZONE = "Asia/Tomsk"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Numbers are grouped explicitly where people read them (the «num» filter, documents); a global
+# setting would also group ids written into forms and links («1 234»).
+USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["rcro_portal.formats"]
 
 # --- Static and media -----------------------------------------------------------------------

@@ -391,3 +391,21 @@ def test_municipality_actions_through_pages(world, setup, client_for):
     methodist.post(other)
     assert MunicipalityReview.objects.get(campaign=current, municipality=world.mun_x).state == "accepted"
     assert client_for(world.specialist_x).get(page).status_code == 200
+
+
+def test_large_ids_survive_the_pages(world, client_for):
+    """Ids above 999 are written into forms without a thousands separator."""
+    from schools.models import School
+
+    current = campaign("2017", participants=[])
+    big = School.objects.create(pk=12345, municipality=world.mun_x, short_name="МАОУ СОШ № 99 г. Томска")
+    current.participants.set([world.school_a1, big])
+    report(current, world.school_a1, status="approved")
+    page = reverse("monitoring:municipality_dashboard", args=[current.slug, world.mun_x.pk])
+    html = client_for(world.specialist_x).get(page).content.decode()
+    assert 'value="12345"' in html
+    client_for(world.specialist_x).post(
+        reverse("monitoring:municipality_action", args=[current.slug, world.mun_x.pk, "submit"]),
+        {"missing": ["12345"], "reason": "Новая школа, отчёт будет позже"},
+    )
+    assert MunicipalityReview.objects.get(campaign=current, municipality=world.mun_x).state == "submitted"
