@@ -39,3 +39,18 @@ def test_seed_demo_shape(db):
         assert User.objects.get(username=username).check_password("demo-rcro-2017")
     # Synthetic contacts only: reserved domains.
     assert not User.objects.exclude(email__endswith=".example").exists()
+
+
+def test_demo_reports_in_review_pass_the_checks(db):
+    """Submitted and approved demo reports are complete and every warning is explained, so a
+    specialist trying the demo can approve them."""
+    from monitoring.models import SchoolReport
+    from monitoring.workflow import full_check
+
+    call_command("seed_demo")
+    reports = SchoolReport.objects.filter(status__in=["submitted", "approved"]).select_related(
+        "campaign", "school", "system"
+    )
+    assert reports.filter(campaign__slug="2017", status="submitted").exists()
+    failing = [str(r) for r in reports.filter(campaign__slug="2017") if full_check(r).errors]
+    assert failing == []

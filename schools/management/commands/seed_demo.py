@@ -36,7 +36,7 @@ class Command(BaseCommand):
 
     def _extra_seeders(self):
         """Seeders of other apps, run after organisations and users exist."""
-        from monitoring.demo import seed_campaigns
+        from monitoring.demo import explain_demo_warnings, seed_campaigns
         from projects.demo import seed_projects
 
-        return [seed_campaigns, seed_projects]
+        return [seed_campaigns, seed_projects, explain_demo_warnings]
