@@ -102,3 +102,34 @@ def test_methodist_manages_a_pilot_site(page, world, shot):
     page.get_by_role("button", name="Прекратить соглашение").click()
     site.refresh_from_db()
     assert site.left_on.isoformat() == "2016-12-01" and "Дневник.ру" in site.leave_reason
+
+
+@pytest.mark.parametrize("persona", ["meth", "coord_a"])
+def test_main_pages_have_no_serious_accessibility_problems(page, world, setup, persona):
+    from projects.models import Project
+
+    project = Project.objects.get()
+    pages = {
+        "meth": [
+            "/campaigns/",
+            f"/campaigns/{setup.slug}/",
+            f"/campaigns/{setup.slug}/oo/{world.school_a1.pk}/",
+            f"/tables/{setup.slug}/export/",
+            f"/tables/{setup.slug}/import/",
+            "/tables/analytics/",
+            f"/project/{project.pk}/",
+            f"/project/{project.pk}/sites/",
+            f"/project/{project.pk}/network/",
+            f"/project/{project.pk}/reconciliation/",
+            "/orgs/",
+        ],
+        "coord_a": [f"/campaigns/{setup.slug}/oo/{world.school_a1.pk}/", "/project/assignments/my/"],
+    }[persona]
+    login(page, persona)
+    problems = {}
+    for url in pages:
+        page.goto(page.base_url + url)
+        found = axe_violations(page)
+        if found:
+            problems[url] = found
+    assert problems == {}
