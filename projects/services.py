@@ -245,6 +245,41 @@ def event_create(
     return event
 
 
+EVENT_FIELDS = (
+    "title",
+    "kind",
+    "level",
+    "starts_on",
+    "ends_on",
+    "organiser_school",
+    "organiser_text",
+    "teachers",
+    "students",
+    "outcome",
+)
+
+
+@transaction.atomic
+def event_update(*, event: Event, user, **fields) -> Event:
+    if not (user and user.is_regional):
+        raise ServiceError(MSG_NOT_ALLOWED)
+    for name, value in fields.items():
+        if name not in EVENT_FIELDS:
+            raise ValueError(name)
+        setattr(event, name, value.strip() if isinstance(value, str) else value)
+    _full_clean(event)
+    event.save()
+    return event
+
+
+@transaction.atomic
+def event_delete(*, event: Event, user) -> None:
+    """Delete an event; the rows of column 24 that named it keep their text."""
+    if not (user and user.is_regional):
+        raise ServiceError(MSG_NOT_ALLOWED)
+    event.delete()
+
+
 # --- Reports on the technical assignment -----------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/reconciliation/", views.reconciliation, name="reconciliation"),
     path("<int:pk>/events/", views.event_list, name="events"),
     path("<int:pk>/events/add/", views.event_add, name="event_add"),
+    path("<int:pk>/events/<int:event_pk>/", views.event_edit, name="event_edit"),
     path("<int:pk>/assignments/", assignment_views.report_list, name="assignments"),
     path("assignments/my/", assignment_views.my_reports, name="my_assignments"),
     path("assignments/start/", assignment_views.start, name="assignment_start"),

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts.access import get_in_scope_or_404
 from monitoring import selectors as monitoring_selectors
 
 from . import analytics, selectors, services
@@ -194,6 +195,23 @@ def event_add(request, pk):
             messages.success(request, f"Мероприятие «{event}» добавлено.")
             return redirect("projects:events", pk=project.pk)
     return render(request, "projects/event_form.html", {"project": project, "form": form})
+
+
+@login_required
+def event_edit(request, pk, event_pk):
+    require_regional(request.user)
+    project = selectors.project_get(pk=pk)
+    event = get_in_scope_or_404(selectors.event_list(project=project), pk=event_pk)
+    form = EventForm(request.POST or None, instance=event)
+    if request.method == "POST" and request.POST.get("delete"):
+        services.event_delete(event=event, user=request.user)
+        messages.success(request, f"Мероприятие «{event}» удалено.")
+        return redirect("projects:events", pk=project.pk)
+    if request.method == "POST" and form.is_valid():
+        services.event_update(event=event, user=request.user, **form.cleaned_data)
+        messages.success(request, f"Мероприятие «{event}» сохранено.")
+        return redirect("projects:events", pk=project.pk)
+    return render(request, "projects/event_form.html", {"project": project, "form": form, "event": event})
 
 
 @login_required

@@ -60,3 +60,44 @@ def test_network_page(world, client_for):
     assert client_for(world.specialist_x).get(url).status_code == 403
     bad = client_for(world.methodist).get(url, {"start": "2017-01-01", "end": "2016-01-01"}).content.decode()
     assert "Конец периода раньше начала." in bad
+
+
+def test_methodist_edits_and_deletes_an_event(world, client_for):
+    from django.urls import reverse
+
+    from monitoring.models import ReportEvent
+    from projects.models import Event
+    from tests.factories import campaign, report
+
+    project = Project.objects.get()
+    event = Event.objects.create(
+        project=project,
+        title="Семинар",
+        kind="seminar",
+        level="regional",
+        starts_on=datetime.date(2016, 3, 1),
+    )
+    row = ReportEvent.objects.create(
+        report=report(campaign("2017"), world.school_a1), event=event, title="Семинар"
+    )
+    url = reverse("projects:event_edit", args=[project.pk, event.pk])
+    assert client_for(world.specialist_x).get(url).status_code == 403
+    client = client_for(world.methodist)
+    response = client.post(
+        url,
+        {
+            "title": "Семинар «Электронный журнал»",
+            "kind": "seminar",
+            "level": "regional",
+            "starts_on": "2016-03-01",
+            "teachers": "40",
+            "students": "0",
+        },
+    )
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert (event.title, event.teachers) == ("Семинар «Электронный журнал»", 40)
+    client.post(url, {"delete": "1"})
+    assert not Event.objects.filter(pk=event.pk).exists()
+    row.refresh_from_db()
+    assert row.event is None and row.title == "Семинар"
