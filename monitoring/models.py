@@ -368,7 +368,28 @@ class MunicipalityReview(models.Model):
         return f"{self.municipality} — {self.get_state_display()}"
 
 
-class WorkflowEvent(models.Model):
+class TransitionLog(models.Model):
+    """An audit entry of a state change: from, to, who, when and the comment."""
+
+    from_state = models.CharField("было", max_length=16, blank=True)
+    to_state = models.CharField("стало", max_length=16)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="кто",
+    )
+    comment = models.TextField("комментарий", blank=True)
+    created_at = models.DateTimeField("когда", auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+
+class WorkflowEvent(TransitionLog):
     """The audit log of every transition of a report or of a municipality."""
 
     class Action(models.TextChoices):
@@ -388,24 +409,11 @@ class WorkflowEvent(models.Model):
         "schools.Municipality", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     action = models.CharField("действие", max_length=24, choices=Action.choices)
-    from_state = models.CharField("было", max_length=16, blank=True)
-    to_state = models.CharField("стало", max_length=16)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="кто",
-    )
-    comment = models.TextField("комментарий", blank=True)
     snapshot = models.JSONField("значения отчёта", default=dict, blank=True)
-    created_at = models.DateTimeField("когда", auto_now_add=True)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = "событие проверки"
         verbose_name_plural = "журнал проверки"
-        ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(report__isnull=False) | Q(municipality__isnull=False),

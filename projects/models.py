@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from monitoring.models import ReportStatus
+from monitoring.models import ReportStatus, TransitionLog
 from schools.models import EdmsSystem, School
 
 ACADEMIC_YEAR_RE = r"^[0-9]{4}-[0-9]{4}$"
@@ -360,7 +360,7 @@ class AssignmentReport(models.Model):
         return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
 
-class AssignmentReportLog(models.Model):
+class AssignmentReportLog(TransitionLog):
     """The audit log of the assignment report's transitions."""
 
     class Action(models.TextChoices):
@@ -371,23 +371,10 @@ class AssignmentReportLog(models.Model):
 
     report = models.ForeignKey(AssignmentReport, on_delete=models.CASCADE, related_name="log")
     action = models.CharField("действие", max_length=16, choices=Action.choices)
-    from_state = models.CharField("было", max_length=16, blank=True)
-    to_state = models.CharField("стало", max_length=16)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="кто",
-    )
-    comment = models.TextField("комментарий", blank=True)
-    created_at = models.DateTimeField("когда", auto_now_add=True)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = "событие отчёта ПВП"
         verbose_name_plural = "журнал отчётов ПВП"
-        ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(action="return") | ~Q(comment=""), name="assignmentlog_return_has_comment"
