@@ -49,6 +49,13 @@ def detail_url(campaign, school):
     return reverse("monitoring:report", args=[campaign.slug, school.pk])
 
 
+def open_form(client_for, world, current):
+    """Coordinator A opens the edit page (which starts the report); returns the client and report."""
+    client = client_for(world.coordinator_a)
+    client.get(edit_url(current, world.school_a1))
+    return client, SchoolReport.objects.get(campaign=current, school=world.school_a1)
+
+
 # --- scope -----------------------------------------------------------------------------------
 
 REPORT_VIEWERS = {
@@ -195,9 +202,7 @@ def test_edit_page_shows_last_year_values_and_prefill(world, campaigns, client_f
 
 def test_inconsistent_numbers_refused_with_messages_and_nothing_lost(world, campaigns, client_for):
     _, current, _ = campaigns
-    client = client_for(world.coordinator_a)
-    client.get(edit_url(current, world.school_a1))
-    report = SchoolReport.objects.get(campaign=current, school=world.school_a1)
+    client, report = open_form(client_for, world, current)
     response = client.post(
         edit_url(current, world.school_a1),
         form_data(report, classes_total="1 0", classes_edms="15", students_total="abc", action="save"),
@@ -213,9 +218,7 @@ def test_inconsistent_numbers_refused_with_messages_and_nothing_lost(world, camp
 
 def test_draft_keeps_invalid_input_across_visits(world, campaigns, client_for):
     _, current, _ = campaigns
-    client = client_for(world.coordinator_a)
-    client.get(edit_url(current, world.school_a1))
-    report = SchoolReport.objects.get(campaign=current, school=world.school_a1)
+    client, report = open_form(client_for, world, current)
     response = client.post(
         edit_url(current, world.school_a1),
         form_data(report, classes_total="10", classes_edms="15", students_total="abc", action="draft"),
@@ -231,9 +234,7 @@ def test_draft_keeps_invalid_input_across_visits(world, campaigns, client_for):
 
 def test_numbers_with_spaces_accepted_and_saved(world, campaigns, client_for):
     _, current, _ = campaigns
-    client = client_for(world.coordinator_a)
-    client.get(edit_url(current, world.school_a1))
-    report = SchoolReport.objects.get(campaign=current, school=world.school_a1)
+    client, report = open_form(client_for, world, current)
     response = client.post(
         edit_url(current, world.school_a1),
         form_data(
@@ -258,9 +259,7 @@ def test_system_change_without_note_refused(world, campaigns, client_for):
     from schools.models import EdmsSystem
 
     _, current, _ = campaigns
-    client = client_for(world.coordinator_a)
-    client.get(edit_url(current, world.school_a1))
-    report = SchoolReport.objects.get(campaign=current, school=world.school_a1)
+    client, report = open_form(client_for, world, current)
     dnevnik = EdmsSystem.objects.get(code="dnevnik")
     response = client.post(
         edit_url(current, world.school_a1),
@@ -274,9 +273,7 @@ def test_system_change_without_note_refused(world, campaigns, client_for):
 
 def test_second_tab_gets_conflict_message(world, campaigns, client_for):
     _, current, _ = campaigns
-    client = client_for(world.coordinator_a)
-    client.get(edit_url(current, world.school_a1))
-    report = SchoolReport.objects.get(campaign=current, school=world.school_a1)
+    client, report = open_form(client_for, world, current)
     tab1 = form_data(report, classes_total="21", action="draft")
     tab2 = form_data(report, classes_total="25", action="draft")
     assert client.post(edit_url(current, world.school_a1), tab1).status_code == 302
@@ -291,9 +288,7 @@ def test_second_tab_gets_conflict_message(world, campaigns, client_for):
 
 def test_warning_explanation_saved_and_shown_to_reviewer(world, campaigns, client_for):
     _, current, _ = campaigns
-    client = client_for(world.coordinator_a)
-    client.get(edit_url(current, world.school_a1))
-    report = SchoolReport.objects.get(campaign=current, school=world.school_a1)
+    client, report = open_form(client_for, world, current)
     response = client.post(
         edit_url(current, world.school_a1),
         form_data(
@@ -313,9 +308,7 @@ def test_warning_explanation_saved_and_shown_to_reviewer(world, campaigns, clien
 
 def test_events_added_and_removed(world, campaigns, client_for):
     _, current, _ = campaigns
-    client = client_for(world.coordinator_a)
-    client.get(edit_url(current, world.school_a1))
-    report = SchoolReport.objects.get(campaign=current, school=world.school_a1)
+    client, report = open_form(client_for, world, current)
     data = form_data(report, action="draft")
     data.update(
         {
@@ -341,9 +334,7 @@ def test_events_added_and_removed(world, campaigns, client_for):
 
 def test_negative_event_count_rejected_but_report_kept(world, campaigns, client_for):
     _, current, _ = campaigns
-    client = client_for(world.coordinator_a)
-    client.get(edit_url(current, world.school_a1))
-    report = SchoolReport.objects.get(campaign=current, school=world.school_a1)
+    client, report = open_form(client_for, world, current)
     data = form_data(report, classes_total="22", action="draft")
     data.update(
         {
