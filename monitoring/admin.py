@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from rcro_portal.admin_helpers import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 
 from .models import Campaign, MunicipalityReview, SchoolReport, WorkflowEvent
 

@@ -5,7 +5,7 @@ from import_export.fields import Field
 from import_export.widgets import ForeignKeyWidget
 from simple_history.admin import SimpleHistoryAdmin
 
-from rcro_portal.admin_helpers import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 from schools.admin import RegionalImportExportMixin
 from schools.models import EdmsSystem, School
 

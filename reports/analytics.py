@@ -8,10 +8,9 @@ the «Проблемы» section.
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.utils.formats import date_format
 
+from core import russian as ru
 from monitoring.models import Campaign, ReportStatus, SchoolReport
 from schools.models import Municipality
-
-from . import ru
 
 # --- Thresholds of the «Проблемы» section, in one place -------------------------------------------
 MIN_TEACHER_WORKSTATIONS_PER_TEACHER = 0.5  # teacher workstations per teacher using the EDMS

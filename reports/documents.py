@@ -8,7 +8,9 @@ from pathlib import Path
 
 import xlsxwriter
 
-from . import narrative, ru
+from core import russian as ru
+
+from . import narrative
 
 FILE_NAMES = {"json": "report.json", "docx": "report.docx", "xlsx": "report.xlsx"}
 FIXED_TIME = datetime.datetime(2000, 1, 1)  # documents carry no build time, so rebuilding gives the same file

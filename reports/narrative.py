@@ -3,7 +3,7 @@ the DOCX document and the web page alike."""
 
 from dataclasses import dataclass, field
 
-from . import ru
+from core import russian as ru
 
 FREQUENCY_LABELS = {"1": "ежедневно", "2": "раз в 2–3 дня", "3": "еженедельно", "4": "1–2 раза в месяц"}
 PROBLEM_TITLES = {

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import openpyxl
 from django.db import transaction
 
+from core.text import normalize_name
 from monitoring import services, workflow
 from monitoring.models import Campaign, ReportBranch, SchoolReport, WorkflowEvent
 from monitoring.rules import check_report
@@ -195,21 +196,21 @@ class Appendix1Import:
 
     # reference indexes, one query each
     def _load_indexes(self):
-        self.municipalities = {layout.normalize_name(m.name): m for m in Municipality.objects.all()}
+        self.municipalities = {normalize_name(m.name): m for m in Municipality.objects.all()}
         for m in list(self.municipalities.values()):
-            self.municipalities.setdefault(layout.normalize_name(m.code), m)
+            self.municipalities.setdefault(normalize_name(m.code), m)
         self.schools = {
-            (s.municipality_id, layout.normalize_name(s.short_name)): s
+            (s.municipality_id, normalize_name(s.short_name)): s
             for s in School.objects.select_related("municipality")
         }
-        self.branches = {(b.school_id, layout.normalize_name(b.name)): b for b in Branch.objects.all()}
+        self.branches = {(b.school_id, normalize_name(b.name)): b for b in Branch.objects.all()}
         systems = list(EdmsSystem.objects.filter(is_active=True))
         index: dict[str, EdmsSystem | None] = {}
         for system in systems:
             for key in (system.name, system.code, *system.alias_list()):
-                index[layout.normalize_name(key)] = system
+                index[normalize_name(key)] = system
         for system in systems:
-            key = layout.normalize_name(system.short_name)
+            key = normalize_name(system.short_name)
             if key in index and index[key] is not system:
                 continue
             index.setdefault(key, system)
@@ -290,7 +291,7 @@ class Appendix1Import:
             if self.municipality is None:
                 self._error(raw.number, 2, MSG_NO_MUNICIPALITY)
             return self.municipality
-        found = self.municipalities.get(layout.normalize_name(value))
+        found = self.municipalities.get(normalize_name(value))
         if found is None:
             allowed = ", ".join(sorted({m.name for m in self.municipalities.values()}))
             self._error(raw.number, 2, MSG_UNKNOWN_MUNICIPALITY.format(value=value, allowed=allowed))
@@ -330,7 +331,7 @@ class Appendix1Import:
         value = _text(raw.cells.get(col))
         if not value:
             return None
-        system = self.systems.get(layout.normalize_name(value))
+        system = self.systems.get(normalize_name(value))
         if system is None:
             self._error(raw.number, col, MSG_UNKNOWN_SYSTEM.format(value=value, allowed=self.system_names))
         return system
@@ -351,7 +352,7 @@ class Appendix1Import:
         name, address = layout.split_name_address(_text(raw.cells.get(3)))
         if municipality is None:
             return
-        school = self.schools.get((municipality.pk, layout.normalize_name(name)))
+        school = self.schools.get((municipality.pk, normalize_name(name)))
         new_school = False
         if school is None:
             if not self.create_missing:
@@ -360,7 +361,7 @@ class Appendix1Import:
                 )
                 return
             school = School.objects.create(municipality=municipality, short_name=name, address=address)
-            self.schools[(municipality.pk, layout.normalize_name(name))] = school
+            self.schools[(municipality.pk, normalize_name(name))] = school
             new_school = True
             if not self.past:
                 self.campaign.participants.add(school)
@@ -401,7 +402,7 @@ class Appendix1Import:
         for branch_raw in branch_rows:
             self._check_formulas(branch_raw)
             branch_name, branch_address = layout.split_name_address(_text(branch_raw.cells.get(4)))
-            branch = self.branches.get((school.pk, layout.normalize_name(branch_name)))
+            branch = self.branches.get((school.pk, normalize_name(branch_name)))
             if branch is None:
                 if not self.create_missing:
                     self._error(
@@ -411,7 +412,7 @@ class Appendix1Import:
                     )
                     continue
                 branch = Branch.objects.create(school=school, name=branch_name, address=branch_address)
-                self.branches[(school.pk, layout.normalize_name(branch_name))] = branch
+                self.branches[(school.pk, normalize_name(branch_name))] = branch
             person_name, position = layout.split_person(_text(branch_raw.cells.get(6)))
             b_phone, b_email, _ = layout.split_contacts(_text(branch_raw.cells.get(7)))
             branches[branch.pk] = {

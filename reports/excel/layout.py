@@ -165,10 +165,3 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def needs_text_guard(value: str) -> bool:
     """Text a spreadsheet could take for a formula."""
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
-
-
-def normalize_name(text: str) -> str:
-    """For matching names: case, «» vs "" quotes and extra spaces do not matter."""
-    text = str(text or "").lower().replace("ё", "е")
-    text = re.sub(r"[«»“”„\"'‘’]", "", text)
-    return " ".join(text.split())

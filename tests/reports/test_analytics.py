@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from docx import Document
 
+from core import russian as ru
 from monitoring.models import SchoolReport
-from reports import ru
 from reports.analytics import compute_figures
 from reports.models import AnalyticReport
 from reports.services import analytic_report_request, analytic_report_retry, analytic_report_run

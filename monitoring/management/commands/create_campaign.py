@@ -2,9 +2,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 
+from core.command_args import parse_date
 from monitoring.models import Campaign
 from monitoring.services import campaign_create
-from rcro_portal.command_args import parse_date
 
 
 class Command(BaseCommand):

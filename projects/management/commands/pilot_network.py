@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from core.command_args import parse_date
 from projects.analytics import network_changes
 from projects.models import Project
-from rcro_portal.command_args import parse_date
 
 
 class Command(BaseCommand):

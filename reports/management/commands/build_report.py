@@ -2,10 +2,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core import russian as ru
 from monitoring.models import Campaign
-from rcro_portal.command_args import find_municipality
-from reports import ru
 from reports.services import build_report_files
+from schools.command_args import find_municipality
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Role, User
 from monitoring.models import Campaign
-from rcro_portal.command_args import find_municipality
 from reports.excel.export import write_appendix1
+from schools.command_args import find_municipality
 
 
 class Command(BaseCommand):
