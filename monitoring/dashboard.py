@@ -13,8 +13,10 @@ from django.utils import timezone
 from accounts.access import municipality_q, school_q
 from schools.models import Municipality, School
 
+from .basis import Basis
 from .models import Campaign, MunicipalityReview, MunicipalityState, ReportStatus, SchoolReport
 from .rules import check_report
+from .selectors import reports_on_basis
 from .services import branch_values, registry_pilot_school_ids, report_values
 
 STATES = ("draft", "submitted", "returned", "approved")
@@ -84,13 +86,17 @@ class Completeness:
     total: Row = field(default_factory=lambda: Row(0, "Итого"))
 
 
+# Counted through the basis selector (accepted; accepted + under review), not by state here.
+BASIS_STATES = ("approved", "submitted")
+
+
 def _counts(campaign, schools_filter: Q, group_by: str):
     end = deadline_end(campaign)
     return (
         SchoolReport.objects.filter(schools_filter, campaign=campaign, school__campaigns=campaign)
         .values(group_by)
         .annotate(
-            **{s: Count("id", filter=Q(status=s)) for s in STATES},
+            **{s: Count("id", filter=Q(status=s)) for s in STATES if s not in BASIS_STATES},
             on_time=Count("id", filter=Q(submitted_at__lt=end, status__in=["submitted", "approved"])),
             late=Count("id", filter=Q(submitted_at__gte=end, status__in=["submitted", "approved"])),
         )
@@ -115,11 +121,27 @@ def by_municipality(
         row = rows[item.pop("school__municipality")]
         for key, value in item.items():
             setattr(row, key, value)
+    _basis_counts(user=user, campaign=campaign, rows=rows)
     for review in MunicipalityReview.objects.filter(campaign=campaign, municipality__in=rows.keys()):
         rows[review.municipality_id].state = review.state
     result = [r for r in rows.values() if r.expected and (not state or r.state == state)]
     result = _sorted(result, sort)
     return Completeness(result, _total(result))
+
+
+def _basis_counts(*, user, campaign: Campaign, rows: dict[int, Row]) -> None:
+    """«принято» is what the accepted basis counts; «на проверке» is what the wider basis adds."""
+    counted = {}
+    for basis in (Basis.ACCEPTED, Basis.SUBMITTED):
+        counted[basis] = dict(
+            reports_on_basis(user=user, campaign=campaign, basis=basis)
+            .filter(school__municipality__in=rows.keys())
+            .values_list("school__municipality")
+            .annotate(n=Count("id"))
+        )
+    for pk, row in rows.items():
+        row.approved = counted[Basis.ACCEPTED].get(pk, 0)
+        row.submitted = counted[Basis.SUBMITTED].get(pk, 0) - row.approved
 
 
 def _total(rows):

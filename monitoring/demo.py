@@ -139,7 +139,24 @@ def _people(rng, demo):
     }
 
 
+# Column 14 names the other modules whenever it counts classes using them (no random draws here,
+# so the rest of the demo stays the same).
+DEMO_MODULES = (
+    {"module_turnstile": True, "module_canteen": True, "other_modules_text": "ООО «ТЭШ»"},
+    {"module_library": True},
+    {"module_canteen": True},
+)
+
+
+def _with_modules(values: dict) -> dict:
+    count = values.get("classes_other_modules") or 0
+    if count <= 0:
+        return values
+    return {**values, **DEMO_MODULES[count % len(DEMO_MODULES)]}
+
+
 def _make_report(campaign, school, status, values, people, notes=""):
+    values = _with_modules(values)
     report = SchoolReport(campaign=campaign, school=school, status=status, notes=notes, **values, **people)
     if status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED):
         report.submitted_at = timezone.make_aware(

@@ -43,6 +43,10 @@ MSG_PILOT_REGISTRY = (
     "По реестру ПВП организация {registry} проектно-внедренческой площадкой регионального проекта, "
     "а в графе 21 указано «{value}»."
 )
+MSG_MODULES_UNNAMED = (
+    "Графа 14: классов, использующих другие модули, — {count}; укажите, какие это модули "
+    "(турникет, библиотека, столовая или другие) и чьей разработки."
+)
 MSG_WARNING_UNEXPLAINED = "Подтвердите предупреждение: напишите короткое пояснение для проверяющего."
 
 PHONE_RE = re.compile(r"^[0-9+()\-\s.,;доб]+$")
@@ -143,6 +147,20 @@ def _contacts(v: dict, findings: list, branch_id=None, prefix="") -> None:
             findings.append(Finding(ERROR, "email", name, MSG_EMAIL, branch_id))
 
 
+NAMED_MODULE_FIELDS = ("module_turnstile", "module_library", "module_canteen")
+
+
+def check_other_modules_named(values: dict) -> list[Finding]:
+    """Column 14: a count of classes using other modules needs the modules named."""
+    count = values.get("classes_other_modules")
+    named = any(values.get(name) for name in NAMED_MODULE_FIELDS) or bool(
+        (values.get("other_modules_text") or "").strip()
+    )
+    if count is None or count <= 0 or named:
+        return []
+    return [Finding(ERROR, "modules_unnamed", "other_modules_text", MSG_MODULES_UNNAMED.format(count=count))]
+
+
 def check_report(
     values: dict,
     *,
@@ -181,6 +199,7 @@ def check_report(
                     ),
                 )
             )
+    findings += check_other_modules_named(values)
     _contacts(values, findings)
     for row in branches or []:
         _contacts(

@@ -4,8 +4,9 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.access import get_in_scope_or_404, school_q
 from accounts.models import Role
-from schools.models import Branch, School
+from schools.models import Branch, Municipality, School
 
+from .basis import basis_statuses
 from .models import Campaign, MunicipalityReview, ReportBranch, ReportEvent, SchoolReport, WorkflowEvent
 
 
@@ -79,6 +80,23 @@ def campaign_schools(*, user, campaign: Campaign, search: str = "") -> QuerySet[
             to_attr="campaign_reports",
         )
     ).order_by("municipality__sort_order", "short_name")
+
+
+def reports_on_basis(
+    *, user, campaign: Campaign, basis: str, municipality: Municipality | None = None
+) -> QuerySet[SchoolReport]:
+    """The reports that count on ``basis`` (see ``monitoring.basis``): participants' reports in the
+    user's scope whose state the basis takes. The dashboards' «принято» / «на проверке» counts and
+    the Appendix 1 export both read this, so they agree for the same choice."""
+    qs = SchoolReport.objects.filter(
+        school_q(user, "school"),
+        campaign=campaign,
+        school__campaigns=campaign,
+        status__in=basis_statuses(basis),
+    )
+    if municipality is not None:
+        qs = qs.filter(school__municipality=municipality)
+    return qs
 
 
 def reports_in_scope(*, user, campaign: Campaign, ids) -> QuerySet[SchoolReport]:

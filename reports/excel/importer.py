@@ -379,6 +379,9 @@ class Appendix1Import:
         values["responsible_phone"], values["responsible_email"], _ = layout.split_contacts(
             _text(raw.cells.get(7))
         )
+        raw.cells[layout.MODULES_COLUMN], modules = layout.split_modules_cell(
+            raw.cells.get(layout.MODULES_COLUMN)
+        )
         for col, field_name in layout.NUMBER_COLUMNS.items():
             values[field_name] = self._int(raw, col)
         for col, (field_name, top) in layout.CODE_COLUMNS.items():
@@ -395,7 +398,7 @@ class Appendix1Import:
             if not isinstance(raw.cells.get(25), _FormulaWithoutValue)
             else ""
         )
-        values.update(layout.parse_modules(_text(raw.cells.get(26))))
+        values.update(modules)
         events = layout.parse_events(_text(raw.cells.get(24)))
 
         branches = {}

@@ -12,16 +12,16 @@ TITLE = (
     "Сведения по использованию систем электронного документооборота, реализующих модули "
     "«электронный журнал», «электронный дневник», в ОУ (СЭД) по состоянию на {as_of} г."
 )
-# The official layout is columns A…Y (1…25). Column Z carries what column 14 says in words
-# (which other modules), so that the number in column 14 stays a number.
-EXTRA_MODULES_HEADER = "14а. Какие другие модули используются (турникет, библиотека, столовая, другие)"
-LAST_OFFICIAL_COL = 25
+# The official layout is exactly columns A…Y (1…25). Column 14 holds the count of classes and, in
+# brackets, which other modules and whose: «5 (турникет, столовая — ООО «ТЭШ»)».
 MODULE_NAMES = (
     ("module_turnstile", "турникет"),
     ("module_library", "библиотека"),
     ("module_canteen", "столовая"),
 )
-OTHER_PREFIX = "другие:"
+OTHER_LABEL = "другие"
+MODULES_COLUMN = 14
+MODULE_FIELDS = (*(name for name, _ in MODULE_NAMES), "module_other", "other_modules_text")
 SKYPE_PREFIX = "скайп:"
 TOTAL_PREFIX = "Итого"
 
@@ -106,31 +106,64 @@ def split_contacts(text: str) -> tuple[str, str, str]:
     return phone, email, skype
 
 
-# --- column 14a: which other modules ---------------------------------------------------------------
+# --- column 14: count of classes + which other modules and whose ---------------------------------
+
+# The free text (which modules, whose) follows the ticked modules after a dash; a reader also takes
+# an en dash or a spaced hyphen typed by hand.
+_MODULES_CELL_RE = re.compile(r"^(?P<count>[^()]*?)\s*\((?P<inner>.*)\)\s*$", re.DOTALL)
+_TEXT_SEPARATOR_RE = re.compile(r"\s*[—–]\s*|\s+-\s+")
 
 
-def modules_text(values: dict) -> str:
-    parts = [label for name, label in MODULE_NAMES if values.get(name)]
-    if values.get("module_other") or values.get("other_modules_text"):
-        parts.append(f"{OTHER_PREFIX} {values.get('other_modules_text', '')}".strip())
-    return "; ".join(parts)
+def modules_cell(values: dict):
+    """Column 14 of a report: the count alone when no module is named (a number cell), otherwise
+    «5 (турникет, столовая — ООО «ТЭШ»)»: the ticked modules, then the free text after a dash."""
+    count = values.get("classes_other_modules")
+    labels = [label for name, label in MODULE_NAMES if values.get(name)]
+    if values.get("module_other"):
+        labels.append(OTHER_LABEL)
+    text = " ".join(str(values.get("other_modules_text") or "").split())
+    inner = ", ".join(labels)
+    if text:
+        inner = f"{inner} — {text}" if inner else f"— {text}"
+    if not inner:
+        return count
+    return f"{count} ({inner})" if count is not None else f"({inner})"
 
 
-def parse_modules(text: str) -> dict:
-    text = str(text or "").strip()
-    result = {name: False for name, _ in MODULE_NAMES}
-    result.update(module_other=False, other_modules_text="")
-    for part in [p.strip() for p in text.split(";") if p.strip()]:
-        lowered = part.lower()
-        for name, label in MODULE_NAMES:
-            if lowered == label:
-                result[name] = True
-                break
+def _no_modules() -> dict:
+    return {**{name: False for name, _ in MODULE_NAMES}, "module_other": False, "other_modules_text": ""}
+
+
+def split_modules_cell(value) -> tuple[object, dict]:
+    """Column 14 → (the count part as found, to be read as an integer; the module fields).
+
+    Reads what ``modules_cell`` writes, and hand-made variants: «5 (турникет, электронная
+    библиотека)», «5 (столовая - ТЭШ)». Anything that is not text (a number, a formula) is the
+    count as is, with no module named."""
+    modules = _no_modules()
+    if not isinstance(value, str):
+        return value, modules
+    text = " ".join(value.split())
+    match = _MODULES_CELL_RE.match(text)
+    if not match:
+        return text, modules
+    inner = match.group("inner").strip()
+    parts = _TEXT_SEPARATOR_RE.split(inner, maxsplit=1)
+    head, tail = parts[0], (parts[1] if len(parts) > 1 else "")
+    unknown = []
+    for token in [t.strip() for t in head.split(",") if t.strip()]:
+        lowered = token.lower()
+        field = next((name for name, label in MODULE_NAMES if label == lowered), None)
+        if field:
+            modules[field] = True
+        elif lowered == OTHER_LABEL:
+            modules["module_other"] = True
         else:
-            other = part[len(OTHER_PREFIX) :].strip() if lowered.startswith(OTHER_PREFIX) else part
-            result["module_other"] = True
-            result["other_modules_text"] = join_nonempty(result["other_modules_text"], other, sep="; ")
-    return result
+            unknown.append(token)
+    if unknown:
+        modules["module_other"] = True
+    modules["other_modules_text"] = join_nonempty(", ".join(unknown), tail.strip(), sep=" — ")
+    return match.group("count").strip() or None, modules
 
 
 # --- column 24: events ------------------------------------------------------------------------------

@@ -6,14 +6,23 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from monitoring.models import SchoolReport
 from reports.excel.export import FIRST_DATA_ROW, write_appendix1
+from reports.excel.layout import split_modules_cell
 from tests.factories import SchoolFactory, report
 
 
-def _export(tmp_path, user, campaign, municipality=None):
+def _export(tmp_path, user, campaign, municipality=None, basis="submitted"):
     path = tmp_path / "out.xlsx"
-    write_appendix1(path, user=user, campaign=campaign, municipality=municipality)
+    write_appendix1(path, user=user, campaign=campaign, municipality=municipality, basis=basis)
     return openpyxl.load_workbook(path, data_only=True), openpyxl.load_workbook(path, data_only=False)
+
+
+def _count(value):
+    """A number cell, or column 14's «5 (турникет …)»: the count."""
+    if isinstance(value, str):
+        value = int(split_modules_cell(value)[0])
+    return value or 0
 
 
 def _rows(ws):
@@ -33,7 +42,7 @@ def test_layout(world, filled, tmp_path):
     assert [ws.cell(4, c).value for c in range(1, 26)] == list(range(1, 26))
     assert ws.freeze_panes == "D5"
     assert ws.auto_filter.ref.startswith("A4:Y")
-    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 8
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.page_setup.fitToWidth in (None, 1)  # 1 is the default and may be omitted
     assert ws.page_setup.fitToHeight == 0
@@ -74,18 +83,19 @@ def test_totals_equal_sums_of_rows(world, filled, tmp_path):
     total_tomsk = next(r for r in rows if r[1] == "Итого по МО «Город Томск»")
     total_region = next(r for r in rows if r[1] == "Итого по области")
     for col in range(7, 18):
-        assert total_tomsk[col] == sum(r[col] or 0 for r in tomsk)
-        assert total_region[col] == sum(r[col] or 0 for r in school_rows)
+        assert total_tomsk[col] == sum(_count(r[col]) for r in tomsk)
+        assert total_region[col] == sum(_count(r[col]) for r in school_rows)
     region_formula = next(r for r in formula_rows if r[1] == "Итого по области")
     assert region_formula[7].startswith("=SUBTOTAL(9,H5:H")
     # Sheet 3 carries the same totals as plain values.
-    totals = list(wb.worksheets[2].iter_rows(values_only=True))
+    totals = list(wb["Итоги по МО"].iter_rows(values_only=True))
     tomsk_row = next(r for r in totals if r[0] == "Город Томск")
     assert tomsk_row[1] == 2 and tomsk_row[2] == total_tomsk[7]
 
 
 def test_formula_like_text_stays_text(world, filled, tmp_path):
     current, a1, a2, b1 = filled
+    SchoolReport.objects.filter(pk=b1.pk).update(status="approved")
     _, formulas = _export(tmp_path, world.methodist, current)
     ws = formulas.worksheets[0]
     texts = {}
@@ -95,20 +105,21 @@ def test_formula_like_text_stays_text(world, filled, tmp_path):
                 texts[cell.value] = cell.data_type
     assert texts['=HYPERLINK("http://evil.example")'] == "s"
     assert [t for v, t in texts.items() if v.startswith("+SUM(A1)")] == ["s"]
-    flat = formulas.worksheets[1]
+    flat = formulas["Таблица"]
     assert all(c.data_type != "f" for row in flat.iter_rows() for c in row)
 
 
 def test_flat_sheet(world, filled, tmp_path):
     current, a1, a2, b1 = filled
     wb, _ = _export(tmp_path, world.methodist, current)
-    ws = wb.worksheets[1]
+    ws = wb["Таблица"]
     header = [c.value for c in ws[1]]
     assert header[:4] == ["МОУО", "Организация", "Адрес", "Состояние отчёта"]
     rows = {r[1]: dict(zip(header, r, strict=False)) for r in ws.iter_rows(min_row=2, values_only=True)}
     assert rows["МАОУ СОШ № 2 г. Томска"]["Состояние отчёта"] == "на проверке"
     assert rows["МАОУ СОШ № 2 г. Томска"]["Библиотека"] == "да"
-    assert rows["МБОУ «СОШ № 77»"]["Состояние отчёта"] == "не начат"
+    # Only the rows of the official sheet: a school that has not started is on «Не включены».
+    assert "МБОУ «СОШ № 77»" not in rows
 
 
 @pytest.mark.parametrize("persona", ["specialist_x", "methodist"])
@@ -142,7 +153,8 @@ def test_specialist_exports_own_municipality_only(world, filled, client_for):
 
 
 def test_methodist_exports_one_municipality_directly(world, filled, client_for):
-    current, *_ = filled
+    current, a1, a2, b1 = filled
+    SchoolReport.objects.filter(pk=b1.pk).update(status="approved")
     response = client_for(world.methodist).post(
         reverse("reports:export", args=[current.slug]), {"municipality": world.mun_y.pk}
     )
@@ -169,7 +181,7 @@ def test_region_export_runs_as_job(
     assert job.progress == 100 and job.state == "done"
     download = client.get(reverse("reports:export_job_download", args=[job.pk]))
     wb = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
-    assert wb.sheetnames == ["Приложение 1", "Таблица", "Итоги по МО"]
+    assert wb.sheetnames == ["Приложение 1", "Не включены", "Таблица", "Итоги по МО"]
     # Another user's job is not found.
     assert client_for(world.specialist_x).get(job_url).status_code == 404
 
@@ -201,6 +213,7 @@ def test_export_refused_for_schools(world, filled, client_for, persona, expected
 def test_export_command(world, filled, tmp_path):
     from django.core.management import call_command
 
+    SchoolReport.objects.filter(pk=filled[3].pk).update(status="approved")
     out = tmp_path / "cmd.xlsx"
     call_command(
         "export_appendix1", "--campaign", "2017", "--municipality", "ЗАТО Северск", "--out", str(out)

@@ -1,0 +1,74 @@
+"""Row heights that fit wrapped text, for printing.
+
+Excel and XlsxWriter do not grow a row to fit wrapped text written by a program (LibreOffice does
+only on recalculation), so a printed table would show the first line of a long cell and hide the
+rest. The writer sets every row's height from its texts: the text is wrapped word by word at the
+number of characters a column holds, and the row gets the height of its tallest cell.
+
+The estimate is for Times New Roman (Liberation Serif in LibreOffice, which has the same metrics)
+and errs on the generous side.
+"""
+
+import math
+import textwrap
+
+DIGIT_PX = 7  # width of «0» in the workbook's default font (Calibri 11), the unit of column widths
+CELL_PADDING_PX = 5
+PX_PER_PT = 96 / 72
+GLYPH_EM = 0.52  # average width of a Cyrillic/Latin glyph of Times New Roman, in font sizes
+BOLD_GLYPH_EM = 0.55
+LINE_EM = 1.25  # line height, in font sizes
+ROW_PADDING_PT = 3
+MIN_ROW_PT = 15
+MAX_ROW_PT = 409  # the largest row height Excel accepts
+
+
+def column_pixels(width: float) -> int:
+    return int(width * DIGIT_PX + 0.5) + CELL_PADDING_PX
+
+
+def _glyph_px(size: float, bold: bool) -> float:
+    return (BOLD_GLYPH_EM if bold else GLYPH_EM) * size * PX_PER_PT
+
+
+def chars_per_line(width: float, size: float, bold: bool = False) -> int:
+    usable = column_pixels(width) - 2 * CELL_PADDING_PX
+    return max(1, int(usable // _glyph_px(size, bold)))
+
+
+def wrap(text: str, per_line: int) -> list[str]:
+    lines = []
+    for paragraph in str(text).splitlines() or [""]:
+        lines += textwrap.wrap(paragraph, per_line, break_long_words=True, break_on_hyphens=True) or [""]
+    return lines
+
+
+def line_count(text: str, width: float, size: float, bold: bool = False) -> int:
+    if text in (None, ""):
+        return 1
+    return len(wrap(str(text), chars_per_line(width, size, bold)))
+
+
+def lines_height(lines: int, size: float) -> float:
+    return lines * size * LINE_EM + ROW_PADDING_PT
+
+
+def row_height(cells, minimum: float = MIN_ROW_PT) -> float:
+    """Height in points of a row of ``cells``: (text, column width, font size, bold)."""
+    height = minimum
+    for text, width, size, bold in cells:
+        if text in (None, ""):
+            continue
+        height = max(height, lines_height(line_count(text, width, size, bold), size))
+    return min(MAX_ROW_PT, math.ceil(height))
+
+
+def rotated_height(text: str, width: float, size: float, bold: bool = False) -> float:
+    """Height in points a cell needs for ``text`` turned 90°: the lines run up the cell, as many
+    of them side by side as the column's width holds."""
+    text = " ".join(str(text).split())
+    lines_fit = max(1, int((column_pixels(width) - CELL_PADDING_PX) // (size * LINE_EM * PX_PER_PT)))
+    length = max(1, math.ceil(len(text) / lines_fit))
+    while len(textwrap.wrap(text, length, break_long_words=True)) > lines_fit:
+        length += 1
+    return min(MAX_ROW_PT, math.ceil(length * _glyph_px(size, bold) / PX_PER_PT + 4 * ROW_PADDING_PT))
