@@ -1,5 +1,6 @@
 from django import forms
 
+from monitoring.basis import DEFAULT_BASIS, Basis
 from schools.models import Municipality
 
 from .excel.safety import MAX_UPLOAD_BYTES
@@ -12,6 +13,21 @@ class ExportForm(forms.Form):
         empty_label="Вся область (формируется в фоне)",
         label="МО",
     )
+    basis = forms.ChoiceField(
+        choices=[
+            (Basis.ACCEPTED, "Только принятые отчёты (официальная таблица)"),
+            (Basis.SUBMITTED, "Принятые и отчёты на проверке (предварительная)"),
+        ],
+        initial=DEFAULT_BASIS,
+        required=False,
+        widget=forms.RadioSelect,
+        label="Какие отчёты включить",
+        help_text="Черновики и возвращённые на доработку отчёты в таблицу не попадают никогда: такие "
+        "организации перечислены на листе «Не включены».",
+    )
+
+    def clean_basis(self):
+        return self.cleaned_data.get("basis") or DEFAULT_BASIS
 
 
 class ImportForm(forms.Form):

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from monitoring.basis import DEFAULT_BASIS, Basis
+
 
 class WorkerPing(models.Model):
     """A round trip through the task queue, to check that background workers are alive."""
@@ -65,6 +67,9 @@ class ExportJob(Job):
     campaign = models.ForeignKey("monitoring.Campaign", on_delete=models.CASCADE, related_name="+")
     municipality = models.ForeignKey(
         "schools.Municipality", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    basis = models.CharField(
+        "какие отчёты включены", max_length=16, choices=Basis.choices, default=DEFAULT_BASIS
     )
     file = models.FileField("файл", upload_to="exports/%Y/%m/", blank=True)
 

@@ -9,6 +9,8 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
+from monitoring.basis import DEFAULT_BASIS, Basis
+
 from .analytics import compute_figures
 from .documents import FILE_NAMES, write_all
 from .excel.export import write_appendix1
@@ -41,16 +43,19 @@ def job_set_progress(job: Job, done: int, total: int) -> None:
 # --- exports ---------------------------------------------------------------------------------------
 
 
-def export_job_request(*, user, campaign, municipality=None) -> ExportJob:
+def export_job_request(*, user, campaign, municipality=None, basis: str = DEFAULT_BASIS) -> ExportJob:
     with transaction.atomic():
-        job = ExportJob.objects.create(requested_by=user, campaign=campaign, municipality=municipality)
+        job = ExportJob.objects.create(
+            requested_by=user, campaign=campaign, municipality=municipality, basis=Basis(basis)
+        )
         transaction.on_commit(lambda: build_appendix1_export.delay(job.pk))
     return job
 
 
-def export_file_name(campaign, municipality=None) -> str:
+def export_file_name(campaign, municipality=None, basis: str = DEFAULT_BASIS) -> str:
     scope = municipality.code if municipality else "region"
-    return f"appendix1-{campaign.slug}-{scope}.xlsx"
+    suffix = "" if basis == DEFAULT_BASIS else f"-{basis}"
+    return f"appendix1-{campaign.slug}-{scope}{suffix}.xlsx"
 
 
 def export_job_run(*, job_id: int) -> ExportJob:
@@ -61,12 +66,13 @@ def export_job_run(*, job_id: int) -> ExportJob:
     )
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / export_file_name(job.campaign, job.municipality)
+            path = Path(tmp) / export_file_name(job.campaign, job.municipality, job.basis)
             write_appendix1(
                 path,
                 user=job.requested_by,
                 campaign=job.campaign,
                 municipality=job.municipality,
+                basis=job.basis,
                 progress=lambda done, total: job_set_progress(job, done, total),
             )
             with path.open("rb") as fh:

@@ -38,19 +38,20 @@ def export(request, slug):
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         municipality = form.cleaned_data["municipality"]
+        basis = form.cleaned_data["basis"]
         if request.user.is_specialist:
             municipality = municipality_get(user=request.user, pk=request.user.municipality_id)
         elif municipality is not None:
             municipality = municipality_get(user=request.user, pk=municipality.pk)
         if municipality is None:
-            job = services.export_job_request(user=request.user, campaign=campaign)
+            job = services.export_job_request(user=request.user, campaign=campaign, basis=basis)
             return redirect("reports:export_job", pk=job.pk)
         # One municipality is small: build it now and stream it.
         tmp = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115 - removed after streaming
         tmp.close()
         path = Path(tmp.name)
-        write_appendix1(path, user=request.user, campaign=campaign, municipality=municipality)
-        response = _stream(path, services.export_file_name(campaign, municipality))
+        write_appendix1(path, user=request.user, campaign=campaign, municipality=municipality, basis=basis)
+        response = _stream(path, services.export_file_name(campaign, municipality, basis))
         path.unlink()  # the open handle keeps the data until the response is sent
         return response
     return render(

@@ -57,8 +57,8 @@ WIDTHS = {
     1: 4.5,
     2: 11,
     3: 22,
-    4: 17,
-    5: 15,
+    4: 16,
+    5: 18,
     6: 15,
     7: 16,
     **dict.fromkeys(range(8, 14), 7),
@@ -67,8 +67,8 @@ WIDTHS = {
     **dict.fromkeys(range(19, 22), 6),
     22: 13,
     23: 16,
-    24: 20,
-    25: 15,
+    24: 22,
+    25: 14,
 }
 # Narrow number columns carry their long labels turned 90°, so no word is broken.
 ROTATED_HEADERS = frozenset((*range(8, 14), *range(15, 22)))
@@ -223,7 +223,15 @@ class Appendix1Writer:
         progress: Callable[[int, int], None] | None = None,
     ):
         self.book = xlsxwriter.Workbook(
-            str(path), {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False}
+            str(path),
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                # The default font sets the unit of column widths: with Times New Roman (Liberation
+                # Serif in LibreOffice) the widths come out the same in Excel and LibreOffice.
+                "default_format_properties": {"font_name": "Times New Roman", "font_size": DATA_PT},
+            },
         )
         self.campaign = campaign
         self.basis = Basis(basis)
@@ -267,8 +275,7 @@ class Appendix1Writer:
         s.merge_range(1, 0, 1, 24, subtitle, f["subtitle"])
         s.set_row(2, self._header_height())
         for column in COLUMNS:
-            fmt = f["header_rotated"] if column.number in ROTATED_HEADERS else f["header"]
-            _text(s, 2, column.number - 1, layout.HEADER_LABELS[column.number], fmt)
+            _text(s, 2, column.number - 1, *self._header_cell(column.number))
         for number in range(1, 26):
             s.write_number(NUMBER_ROW, number - 1, number, f["number_row"])
         s.freeze_panes(FIRST_DATA_ROW, 3)
@@ -276,13 +283,20 @@ class Appendix1Writer:
         self._left_out_sheet()
         self._flat_header()
 
+    def _header_cell(self, number: int) -> tuple[str, object]:
+        label = layout.HEADER_LABELS[number]
+        if number in ROTATED_HEADERS:
+            return "\n".join(fit.rotated_lines(label, WIDTHS[number], HEADER_PT)), self.fmt["header_rotated"]
+        return label, self.fmt["header"]
+
     @staticmethod
     def _header_height() -> float:
         heights = []
         for column in COLUMNS:
             label, width = layout.HEADER_LABELS[column.number], WIDTHS[column.number]
             if column.number in ROTATED_HEADERS:
-                heights.append(fit.rotated_height(label, width, HEADER_PT, bold=True))
+                lines = fit.rotated_lines(label, width, HEADER_PT)
+                heights.append(fit.rotated_height(lines, HEADER_PT, bold=True))
             else:
                 heights.append(fit.row_height([(label, width, HEADER_PT, True)]))
         return max(heights)
@@ -350,10 +364,9 @@ class Appendix1Writer:
                 continue
             self.numbering += 1
             row = branch_rows.get(branch.pk)
-            cells = {
-                1: (self.numbering, "code"),
-                4: (layout.name_with_address(branch.name, branch.address), "text"),
-            }
+            cells = dict.fromkeys(range(1, 26), ("", "text"))
+            cells[1] = (self.numbering, "code")
+            cells[4] = (layout.name_with_address(branch.name, branch.address), "text")
             if row is not None:
                 cells[5] = (row.system.name if row.system_id else "", "text")
                 cells[6] = (layout.person(row.responsible_name, row.responsible_position), "text")

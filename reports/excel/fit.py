@@ -12,10 +12,10 @@ and errs on the generous side.
 import math
 import textwrap
 
-DIGIT_PX = 7  # width of «0» in the workbook's default font (Calibri 11), the unit of column widths
+DIGIT_PX = 7  # width of «0» in the workbook's default font (Times New Roman 10), the unit of widths
 CELL_PADDING_PX = 5
 PX_PER_PT = 96 / 72
-GLYPH_EM = 0.52  # average width of a Cyrillic/Latin glyph of Times New Roman, in font sizes
+GLYPH_EM = 0.52  # average width of a Cyrillic/Latin glyph of Times New Roman (0.48), with a margin
 BOLD_GLYPH_EM = 0.55
 LINE_EM = 1.25  # line height, in font sizes
 ROW_PADDING_PT = 3
@@ -63,12 +63,20 @@ def row_height(cells, minimum: float = MIN_ROW_PT) -> float:
     return min(MAX_ROW_PT, math.ceil(height))
 
 
-def rotated_height(text: str, width: float, size: float, bold: bool = False) -> float:
-    """Height in points a cell needs for ``text`` turned 90°: the lines run up the cell, as many
-    of them side by side as the column's width holds."""
+def rotated_lines(text: str, width: float, size: float) -> list[str]:
+    """``text`` turned 90° in a column of ``width``: split into as many lines as the column holds
+    side by side, as even as the words allow. The writer joins them with line breaks, so Excel and
+    LibreOffice show the same lines."""
     text = " ".join(str(text).split())
     lines_fit = max(1, int((column_pixels(width) - CELL_PADDING_PX) // (size * LINE_EM * PX_PER_PT)))
-    length = max(1, math.ceil(len(text) / lines_fit))
-    while len(textwrap.wrap(text, length, break_long_words=True)) > lines_fit:
+    longest_word = max((len(word) for word in text.split()), default=1)
+    length = max(longest_word, math.ceil(len(text) / lines_fit))
+    while len(textwrap.wrap(text, length)) > lines_fit:
         length += 1
-    return min(MAX_ROW_PT, math.ceil(length * _glyph_px(size, bold) / PX_PER_PT + 4 * ROW_PADDING_PT))
+    return textwrap.wrap(text, length)
+
+
+def rotated_height(lines: list[str], size: float, bold: bool = False) -> float:
+    """Height in points a cell needs for ``lines`` turned 90°."""
+    longest = max((len(line) for line in lines), default=1)
+    return min(MAX_ROW_PT, math.ceil(longest * _glyph_px(size, bold) / PX_PER_PT + 4 * ROW_PADDING_PT))
