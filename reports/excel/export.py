@@ -424,6 +424,7 @@ class Appendix1Writer:
         heading = f"Не включены в таблицу «Приложение 1» ({self.basis.label}): {orgs(len(self.left_out))}"
         t.set_row(0, fit.row_height([(heading, full_width, DATA_PT, True)]))
         t.merge_range(0, 0, 0, last_col, heading, f["bold"])
+        t.set_row(1, fit.row_height([(label, w, DATA_PT, True) for label, w in self.LEFT_OUT_COLUMNS]))
         for col, (label, _) in enumerate(self.LEFT_OUT_COLUMNS):
             _text(t, 1, col, label, f["bold_border"])
         for i, school in enumerate(self.left_out, start=1):
@@ -481,10 +482,18 @@ class Appendix1Writer:
         ("Примечания", "notes"),
     )
 
+    FLAT_WIDTH = 14
+
     def _flat_header(self):
+        t = self.flat
+        t.set_column(0, len(self.FLAT_COLUMNS) - 1, self.FLAT_WIDTH)
+        t.set_row(
+            0, fit.row_height([(label, self.FLAT_WIDTH, DATA_PT, True) for label, _ in self.FLAT_COLUMNS])
+        )
         for col, (label, _) in enumerate(self.FLAT_COLUMNS):
-            _text(self.flat, 0, col, label, self.fmt["bold"])
-        self.flat.freeze_panes(1, 2)
+            _text(t, 0, col, label, self.fmt["bold"])
+        t.freeze_panes(1, 2)
+        _print_setup(t, paper=PAPER_A3, landscape=True, repeat=(0, 0))
 
     def _flat_school(self, school, report, values):
         row = self.flat_row
@@ -545,11 +554,12 @@ class Appendix1Writer:
     def _totals_sheet(self):
         t = self.totals
         headers = ["МОУО", "Организаций", *[f"{n}. {layout.HEADER_LABELS[n]}" for n in layout.SUM_COLUMNS]]
+        t.set_row(0, fit.row_height([(label, 12, DATA_PT, True) for label in headers]))
         for col, label in enumerate(headers):
             _text(t, 0, col, label, self.fmt["bold"])
-        t.set_row(0, 90)
         t.set_column(0, 0, 30)
         t.set_column(1, len(headers), 12)
+        _print_setup(t, paper=9, landscape=True, repeat=(0, 0))
         rows = [*self.group_rows, ("Итого по области", self.region)]
         self.region.schools = sum(g.schools for _, g in self.group_rows)
         for i, (name, totals) in enumerate(rows, start=1):
