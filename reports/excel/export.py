@@ -55,9 +55,9 @@ HEADER_PT = 9
 TITLE_PT = 12
 WIDTHS = {
     1: 4.5,
-    2: 11,
-    3: 22,
-    4: 16,
+    2: 15.5,  # «Александровский район» without breaking a word
+    3: 20,
+    4: 15,
     5: 18,
     6: 15,
     7: 16,
@@ -66,8 +66,8 @@ WIDTHS = {
     **dict.fromkeys(range(15, 19), 7),
     **dict.fromkeys(range(19, 22), 6),
     22: 13,
-    23: 16,
-    24: 22,
+    23: 15,
+    24: 21,
     25: 14,
 }
 # Narrow number columns carry their long labels turned 90°, so no word is broken.
