@@ -82,7 +82,7 @@ def check_saved_report(
     if comparison is None:
         comparison = comparison_for(report.campaign, report.school_id)
     return check_report(
-        services.report_values(report),
+        services.report_values(report) or {},
         previous=comparison.previous,
         branches=services.branch_values(report),
         for_submission=for_submission,

@@ -3,6 +3,8 @@ hand to the saving service, and what the template shows."""
 
 from dataclasses import dataclass, field
 
+from django.forms import BaseFormSet
+
 from . import selectors, services
 from .checks import check_input, check_saved_report
 from .forms import MSG_NOT_A_NUMBER, BranchFormSet, EventFormSet, ReportForm, event_rows, system_choice_list
@@ -25,8 +27,8 @@ class ReportEditPage:
     previous: SchoolReport | None
     data: object = None  # request.POST, or None for a fresh page
     form: ReportForm = field(init=False)
-    branches: BranchFormSet = field(init=False)
-    events: EventFormSet = field(init=False)
+    branches: BaseFormSet = field(init=False)
+    events: BaseFormSet = field(init=False)
 
     def __post_init__(self):
         report = self.report
@@ -92,19 +94,22 @@ class ReportEditPage:
 
     def saved_as(self, report: SchoolReport) -> None:
         """The draft was saved but the page is shown again: later saves build on the new version."""
-        data = self.form.data.copy()
+        data = self.form.data.copy()  # type: ignore[attr-defined]  # the posted QueryDict
         data["version"] = report.version
         self.form.data = data
 
     def check_typed(self) -> CheckResult:
+        typed = self.typed
+        if typed is None:
+            raise RuntimeError("check_typed() needs typed_input() first")
         return check_input(
             campaign=self.report.campaign,
             school_id=self.report.school_id,
-            values=self.typed.values,
-            branches=self.typed.branches,
+            values=typed.values,
+            branches=typed.branches,
             report=self.report,
-            confirmed=self.typed.confirmed,
-            explanations=self.typed.explanations,
+            confirmed=typed.confirmed,
+            explanations=typed.explanations,
         )
 
     # --- what the template shows ------------------------------------------------------------------
@@ -118,7 +123,7 @@ class ReportEditPage:
                 previous=self.previous,
                 result=result,
                 form=self.form,
-                values={**services.report_values(self.report), **self.typed.values},
+                values={**(services.report_values(self.report) or {}), **self.typed.values},
                 typed_explanations=self.typed.explanations,
             )
         else:

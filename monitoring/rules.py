@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from core.meta import field_label
+
 from .columns import COLUMN_OF_FIELD
 from .models import COUNT_FIELDS, PART_OF_WHOLE, SchoolReport
 
@@ -116,7 +118,7 @@ class CheckResult:
 
 
 def _label(name: str) -> str:
-    return SchoolReport._meta.get_field(name).verbose_name
+    return field_label(SchoolReport, name)
 
 
 def phone_ok(value: str) -> bool:

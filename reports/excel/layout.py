@@ -5,6 +5,7 @@ imports back to the same values.
 """
 
 import re
+from typing import Any
 
 from monitoring.columns import COLUMNS
 
@@ -118,7 +119,7 @@ def modules_text(values: dict) -> str:
 
 def parse_modules(text: str) -> dict:
     text = str(text or "").strip()
-    result = {name: False for name, _ in MODULE_NAMES}
+    result: dict[str, Any] = {name: False for name, _ in MODULE_NAMES}
     result.update(module_other=False, other_modules_text="")
     for part in [p.strip() for p in text.split(";") if p.strip()]:
         lowered = part.lower()
