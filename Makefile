@@ -6,7 +6,7 @@ STAMP := $(VENV)/.requirements-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv lint format migrate seed worker clean
+.PHONY: run test venv lint format typecheck migrate seed worker clean
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## make typecheck: mypy with django-stubs over the apps (settings in pyproject.toml)
+typecheck: venv
+	$(BIN)/mypy
+
 format: venv
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
@@ -43,4 +47,4 @@ worker: venv
 	$(BIN)/celery -A rcro_portal worker --beat --loglevel=info
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache .mypy_cache

@@ -6,10 +6,15 @@ Objects outside the scope are reported as "not found", never as "forbidden", so 
 existence is not revealed.
 """
 
+from typing import TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from .models import Role
+from .models import Role, User
+
+M = TypeVar("M", bound=Model)
 
 NOTHING = Q(pk__in=[])
 
@@ -18,7 +23,7 @@ def _prefix(path: str) -> str:
     return f"{path}__" if path else ""
 
 
-def school_q(user, path: str = "") -> Q:
+def school_q(user: User, path: str = "") -> Q:
     """Filter for a model reached from a ``School`` by ``path`` (``""`` for School itself)."""
     if not (user and user.is_authenticated and user.is_active):
         return NOTHING
@@ -33,7 +38,7 @@ def school_q(user, path: str = "") -> Q:
     return NOTHING
 
 
-def municipality_q(user, path: str = "") -> Q:
+def municipality_q(user: User, path: str = "") -> Q:
     """Filter for a model reached from a ``Municipality`` by ``path``.
 
     Coordinators have no municipality scope: their world is one school.
@@ -48,9 +53,9 @@ def municipality_q(user, path: str = "") -> Q:
     return NOTHING
 
 
-def get_in_scope_or_404(queryset: QuerySet, **lookup) -> Model:
+def get_in_scope_or_404(queryset: QuerySet[M], **lookup) -> M:
     """Fetch one object from an already scoped queryset, or raise 404."""
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404("Объект не найден или недоступен.") from exc

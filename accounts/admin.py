@@ -12,13 +12,15 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ("municipality", "school")
     search_fields = ("username", "last_name", "first_name", "email")
     autocomplete_fields = ("school",)
-    fieldsets = BaseUserAdmin.fieldsets + (
+    fieldsets = (
+        *(BaseUserAdmin.fieldsets or ()),
         (
             "Роль и организация",
             {"fields": ("role", "municipality", "school", "middle_name", "position", "phone")},
         ),
     )
-    add_fieldsets = BaseUserAdmin.add_fieldsets + (
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
         ("Роль и организация", {"fields": ("role", "municipality", "school")}),
     )
 

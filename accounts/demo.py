@@ -1,5 +1,7 @@
 """Demo users for every role (used by ``seed_demo``)."""
 
+from typing import Any
+
 from django.db import transaction
 
 from .models import Role, User
@@ -9,9 +11,9 @@ DEMO_PASSWORD = "demo-rcro-2017"
 
 
 @transaction.atomic
-def seed_users(*, coordinator_school, specialist_municipality) -> list[tuple[str, User]]:
-    """Create or reset the four demo users; returns (description, user) pairs."""
-    specs = [
+def seed_users(*, coordinator_school, specialist_municipality) -> list[User]:
+    """Create or reset the four demo users (admin, methodist, specialist, coordinator)."""
+    specs: list[tuple[str, dict[str, Any]]] = [
         (
             "admin",
             dict(

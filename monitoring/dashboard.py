@@ -14,10 +14,9 @@ from accounts.access import municipality_q, school_q
 from schools.models import Municipality, School
 
 from .basis import Basis
+from .checks import Comparisons, check_saved_report
 from .models import Campaign, MunicipalityReview, MunicipalityState, ReportStatus, SchoolReport
-from .rules import check_report
 from .selectors import reports_on_basis
-from .services import branch_values, registry_pilot_school_ids, report_values
 
 STATES = ("draft", "submitted", "returned", "approved")
 SORT_KEYS = (
@@ -192,27 +191,14 @@ def by_school(
         .select_related("system", "updated_by")
         .prefetch_related("branch_rows")
     }
-    previous = {}
-    if campaign.previous_id:
-        previous = {
-            r.school_id: r
-            for r in SchoolReport.objects.filter(
-                campaign_id=campaign.previous_id, school__in=schools
-            ).select_related("system")
-        }
     now = timezone.now()
-    registry = registry_pilot_school_ids(campaign.as_of)
+    comparisons = Comparisons(campaign, [s.pk for s in schools])
     rows = []
     for school in schools:
         report = reports.get(school.pk)
         warnings = 0
         if report is not None:
-            result = check_report(
-                report_values(report),
-                previous=report_values(previous.get(school.pk)),
-                branches=branch_values(report),
-                registry_pilot_site=None if registry is None else school.pk in registry,
-            )
+            result = check_saved_report(report, comparison=comparisons.for_school(school.pk))
             warnings = len(result.warnings)
         rows.append(SchoolRow(school, report, is_late(campaign, report, now), warnings))
     if status:

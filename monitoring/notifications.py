@@ -27,7 +27,7 @@ def workflow_messages(event: WorkflowEvent) -> list[tuple[str, str, str, list[st
     """The e-mails one workflow event sends, as ``send_mass_mail`` tuples."""
     campaign = event.campaign
     sender = settings.DEFAULT_FROM_EMAIL
-    if event.report_id:
+    if event.report is not None:
         school = event.report.school
         link = _url(reverse("monitoring:report", args=[campaign.slug, school.pk]))
         recipients = _addresses(User.objects.filter(role=Role.COORDINATOR, school=school))

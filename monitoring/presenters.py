@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from django.utils.formats import number_format
 from django.utils.text import capfirst
 
+from core.meta import model_field as report_field
+
 from .columns import COLUMN_BY_NUMBER, COLUMN_OF_FIELD, FILLABLE_COLUMNS, SECTIONS
 from .models import COUNT_FIELDS, SchoolReport
 from .rules import CheckResult
@@ -23,7 +25,7 @@ def display(report_or_values, name):
         value = getattr(report_or_values, name)
     if value is None or value == "":
         return None
-    model_field = SchoolReport._meta.get_field(name)
+    model_field = report_field(SchoolReport, name)
     if model_field.choices:
         return f"{value} — {dict(model_field.choices).get(value, value)}"
     if isinstance(value, bool):
@@ -98,7 +100,7 @@ def build_sections(
             for name in COLUMN_BY_NUMBER[number].fields:
                 if name not in VALUE_FIELDS:
                     continue
-                model_field = SchoolReport._meta.get_field(name)
+                model_field = report_field(SchoolReport, name)
                 new = (
                     (current.get(name) if isinstance(current, dict) else getattr(current, name, None))
                     if current is not None
@@ -108,7 +110,7 @@ def build_sections(
                 delta, sign = _delta(new, old)
                 row = FieldRow(
                     name=name,
-                    label=capfirst(model_field.verbose_name),
+                    label=str(capfirst(model_field.verbose_name)),
                     column=COLUMN_OF_FIELD[name],
                     bound=form[name] if form is not None else None,
                     value=display(current, name) if current is not None else None,

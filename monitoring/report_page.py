@@ -3,11 +3,14 @@ hand to the saving service, and what the template shows."""
 
 from dataclasses import dataclass, field
 
+from django.forms import BaseFormSet
+
 from . import selectors, services
+from .checks import check_input, check_saved_report
 from .forms import MSG_NOT_A_NUMBER, BranchFormSet, EventFormSet, ReportForm, event_rows, system_choice_list
 from .models import SchoolReport
 from .presenters import build_sections
-from .rules import CheckResult, check_report
+from .rules import CheckResult
 
 
 def _initial(report: SchoolReport) -> dict:
@@ -23,10 +26,9 @@ class ReportEditPage:
     report: SchoolReport
     previous: SchoolReport | None
     data: object = None  # request.POST, or None for a fresh page
-    registry: bool | None = None
     form: ReportForm = field(init=False)
-    branches: BranchFormSet = field(init=False)
-    events: EventFormSet = field(init=False)
+    branches: BaseFormSet = field(init=False)
+    events: BaseFormSet = field(init=False)
 
     def __post_init__(self):
         report = self.report
@@ -52,7 +54,6 @@ class ReportEditPage:
             *bound, prefix="branch", initial=branch_initial, form_kwargs={"system_choices": choices}
         )
         self.events = EventFormSet(*bound, prefix="event", initial=event_initial)
-        self.previous_values = services.report_values(self.previous)
         self.typed: services.ReportInput | None = None
         if not bound:
             for name in report.raw_input or {}:
@@ -93,23 +94,27 @@ class ReportEditPage:
 
     def saved_as(self, report: SchoolReport) -> None:
         """The draft was saved but the page is shown again: later saves build on the new version."""
-        data = self.form.data.copy()
+        data = self.form.data.copy()  # type: ignore[attr-defined]  # the posted QueryDict
         data["version"] = report.version
         self.form.data = data
 
     def check_typed(self) -> CheckResult:
-        return check_report(
-            self.typed.values, previous=self.previous_values, registry_pilot_site=self.registry
+        typed = self.typed
+        if typed is None:
+            raise RuntimeError("check_typed() needs typed_input() first")
+        return check_input(
+            campaign=self.report.campaign,
+            school_id=self.report.school_id,
+            values=typed.values,
+            branches=typed.branches,
+            report=self.report,
+            confirmed=typed.confirmed,
+            explanations=typed.explanations,
         )
 
     # --- what the template shows ------------------------------------------------------------------
     def check_stored(self) -> CheckResult:
-        return check_report(
-            services.report_values(self.report),
-            previous=self.previous_values,
-            branches=services.branch_values(self.report),
-            registry_pilot_site=self.registry,
-        )
+        return check_saved_report(self.report)
 
     def context(self, result: CheckResult) -> dict:
         if self.typed is not None:
@@ -118,7 +123,7 @@ class ReportEditPage:
                 previous=self.previous,
                 result=result,
                 form=self.form,
-                values={**services.report_values(self.report), **self.typed.values},
+                values={**(services.report_values(self.report) or {}), **self.typed.values},
                 typed_explanations=self.typed.explanations,
             )
         else:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from core.meta import field_label
+
 from .columns import COLUMN_OF_FIELD
 from .models import COUNT_FIELDS, PART_OF_WHOLE, SchoolReport
 
@@ -120,7 +122,7 @@ class CheckResult:
 
 
 def _label(name: str) -> str:
-    return SchoolReport._meta.get_field(name).verbose_name
+    return field_label(SchoolReport, name)
 
 
 def phone_ok(value: str) -> bool:
@@ -161,6 +163,137 @@ def check_other_modules_named(values: dict) -> list[Finding]:
     return [Finding(ERROR, "modules_unnamed", "other_modules_text", MSG_MODULES_UNNAMED.format(count=count))]
 
 
+# --- The checks, one group of rules each ------------------------------------------------------
+# Each takes the report's values (and what else it needs) and returns its findings.
+
+
+def check_arithmetic(values: dict) -> list[Finding]:
+    """Counts are not negative; a part (e.g. classes in the EDMS) is not greater than its whole."""
+    findings = []
+    for name in COUNT_FIELDS:
+        value = values.get(name)
+        if value is not None and value < 0:
+            findings.append(Finding(ERROR, "negative", name, MSG_NEGATIVE))
+    for part, whole in PART_OF_WHOLE:
+        p, w = values.get(part), values.get(whole)
+        if p is not None and w is not None and p > w:
+            message = MSG_PART_GT_WHOLE.format(
+                part_col=COLUMN_OF_FIELD[part], part=p, whole_col=COLUMN_OF_FIELD[whole], whole=w
+            )
+            findings.append(Finding(ERROR, "part_gt_whole", part, message))
+    return findings
+
+
+def check_contacts(values: dict, branches: list[dict]) -> list[Finding]:
+    """Phones and e-mail addresses of the school and of its branches' responsible persons."""
+    findings: list[Finding] = []
+    _contacts(values, findings)
+    for row in branches:
+        _contacts(
+            {
+                "responsible_phone": row.get("responsible_phone"),
+                "responsible_email": row.get("responsible_email"),
+            },
+            findings,
+            branch_id=row.get("branch_id"),
+        )
+    return findings
+
+
+def check_system_change(values: dict, previous: dict | None) -> list[Finding]:
+    """Column 25: a system changed since last year needs the reason in the notes."""
+    system = values.get("system")
+    prev_system = (previous or {}).get("system")
+    if (
+        system is not None
+        and prev_system is not None
+        and system.pk != prev_system.pk
+        and not (values.get("notes") or "").strip()
+    ):
+        message = MSG_SYSTEM_CHANGED.format(old=prev_system, new=system)
+        return [Finding(ERROR, "system_changed", "notes", message)]
+    return []
+
+
+def check_change_since_last_year(values: dict, previous: dict | None) -> list[Finding]:
+    """Warnings: counts that moved by more than :data:`COUNT_CHANGE_WARNING_PCT` against last year."""
+    if not previous:
+        return []
+    findings = []
+    for name in COUNT_FIELDS:
+        new, old = values.get(name), previous.get(name)
+        if new is None or not old or new < 0:
+            continue
+        change = abs(new - old) * 100 / old
+        if change > COUNT_CHANGE_WARNING_PCT:
+            message = MSG_CHANGE.format(pct=COUNT_CHANGE_WARNING_PCT, old=old, new=new)
+            findings.append(Finding(WARNING, f"change:{name}", name, message))
+    return findings
+
+
+def check_plausibility(values: dict) -> list[Finding]:
+    """Warnings: values that are possible but unlikely (parents, workstations, unused system)."""
+    get = values.get
+    findings = []
+    parents, students = get("parents_edms"), get("students_total")
+    if parents is not None and students is not None and parents > PARENTS_PER_STUDENT_WARNING * students:
+        message = MSG_PARENTS.format(parents=parents, k=PARENTS_PER_STUDENT_WARNING, students=students)
+        findings.append(Finding(WARNING, "parents_per_student", "parents_edms", message))
+    if get("teacher_workstations") == 0 and (get("teachers_edms") or 0) > 0:
+        message = MSG_NO_WORKSTATIONS.format(teachers=get("teachers_edms"))
+        findings.append(Finding(WARNING, "no_teacher_workstations", "teacher_workstations", message))
+    system = get("system")
+    if system is not None and not system.is_used:
+        used = [f"{_label(n)} — {get(n)}" for n in USER_COUNT_FIELDS if (get(n) or 0) > 0]
+        if used:
+            message = MSG_NOT_USED_WITH_USERS.format(what="; ".join(used))
+            findings.append(Finding(WARNING, "not_used_with_users", "system", message))
+    return findings
+
+
+def check_registry(values: dict, registry_pilot_site: bool | None) -> list[Finding]:
+    """Warning: column 21 (pilot site) contradicts the pilot-site registry, when one is kept."""
+    pilot = values.get("pilot_site")
+    if registry_pilot_site is None or pilot is None or (pilot == 1) == registry_pilot_site:
+        return []
+    message = MSG_PILOT_REGISTRY.format(
+        registry="является" if registry_pilot_site else "не является",
+        value="да" if pilot == 1 else "нет",
+    )
+    return [Finding(WARNING, "pilot_registry", "pilot_site", message)]
+
+
+def check_required(values: dict, branches: list[dict]) -> list[Finding]:
+    """Before submission: required fields (more when the school uses a system) and branch systems."""
+    system = values.get("system")
+    required = list(REQUIRED_ALWAYS)
+    if system is None or system.is_used:
+        required += REQUIRED_WHEN_USED
+    findings = []
+    for name in required:
+        value = values.get(name)
+        if value is None or value == "":
+            findings.append(Finding(ERROR, "required", name, MSG_REQUIRED))
+    for row in branches:
+        if row.get("system") is None:
+            findings.append(Finding(ERROR, "required", "system", MSG_REQUIRED, row.get("branch_id")))
+    return findings
+
+
+def check_unconfirmed(unconfirmed: list[str]) -> list[Finding]:
+    """Before submission: values carried over from last year must be confirmed or corrected."""
+    return [Finding(ERROR, "unconfirmed", name, MSG_UNCONFIRMED) for name in unconfirmed]
+
+
+def check_explained(warnings: list[Finding], explanations: dict) -> list[Finding]:
+    """Before submission: every warning needs an explanation for the reviewer."""
+    return [
+        Finding(ERROR, "unexplained", warning.field, MSG_WARNING_UNEXPLAINED)
+        for warning in warnings
+        if not (explanations.get(warning.code) or {}).get("text", "").strip()
+    ]
+
+
 def check_report(
     values: dict,
     *,
@@ -178,127 +311,22 @@ def check_report(
     ``branch_id``, ``system`` and the contact fields; ``registry_pilot_site`` is whether the pilot-site
     registry lists the school (None when the registry is not kept). With ``for_submission`` the missing fields,
     unconfirmed carried-over counts and unexplained warnings are errors too.
+
+    Callers outside this module go through :mod:`monitoring.checks`, which gathers these inputs.
     """
-    findings: list[Finding] = []
-    get = values.get
-
-    for name in COUNT_FIELDS:
-        value = get(name)
-        if value is not None and value < 0:
-            findings.append(Finding(ERROR, "negative", name, MSG_NEGATIVE))
-    for part, whole in PART_OF_WHOLE:
-        p, w = get(part), get(whole)
-        if p is not None and w is not None and p > w:
-            findings.append(
-                Finding(
-                    ERROR,
-                    "part_gt_whole",
-                    part,
-                    MSG_PART_GT_WHOLE.format(
-                        part_col=COLUMN_OF_FIELD[part], part=p, whole_col=COLUMN_OF_FIELD[whole], whole=w
-                    ),
-                )
-            )
-    findings += check_other_modules_named(values)
-    _contacts(values, findings)
-    for row in branches or []:
-        _contacts(
-            {
-                "responsible_phone": row.get("responsible_phone"),
-                "responsible_email": row.get("responsible_email"),
-            },
-            findings,
-            branch_id=row.get("branch_id"),
-        )
-
-    system = get("system")
-    prev_system = (previous or {}).get("system")
-    if (
-        system is not None
-        and prev_system is not None
-        and system.pk != prev_system.pk
-        and not (get("notes") or "").strip()
-    ):
-        findings.append(
-            Finding(ERROR, "system_changed", "notes", MSG_SYSTEM_CHANGED.format(old=prev_system, new=system))
-        )
-
-    # --- warnings ---
-    if previous:
-        for name in COUNT_FIELDS:
-            new, old = get(name), previous.get(name)
-            if new is None or not old or new < 0:
-                continue
-            change = abs(new - old) * 100 / old
-            if change > COUNT_CHANGE_WARNING_PCT:
-                findings.append(
-                    Finding(
-                        WARNING,
-                        f"change:{name}",
-                        name,
-                        MSG_CHANGE.format(pct=COUNT_CHANGE_WARNING_PCT, old=old, new=new),
-                    )
-                )
-    parents, students = get("parents_edms"), get("students_total")
-    if parents is not None and students is not None and parents > PARENTS_PER_STUDENT_WARNING * students:
-        findings.append(
-            Finding(
-                WARNING,
-                "parents_per_student",
-                "parents_edms",
-                MSG_PARENTS.format(parents=parents, k=PARENTS_PER_STUDENT_WARNING, students=students),
-            )
-        )
-    if get("teacher_workstations") == 0 and (get("teachers_edms") or 0) > 0:
-        findings.append(
-            Finding(
-                WARNING,
-                "no_teacher_workstations",
-                "teacher_workstations",
-                MSG_NO_WORKSTATIONS.format(teachers=get("teachers_edms")),
-            )
-        )
-    if system is not None and not system.is_used:
-        used = [f"{_label(n)} — {get(n)}" for n in USER_COUNT_FIELDS if (get(n) or 0) > 0]
-        if used:
-            findings.append(
-                Finding(
-                    WARNING,
-                    "not_used_with_users",
-                    "system",
-                    MSG_NOT_USED_WITH_USERS.format(what="; ".join(used)),
-                )
-            )
-
-    pilot = get("pilot_site")
-    if registry_pilot_site is not None and pilot is not None and (pilot == 1) != registry_pilot_site:
-        findings.append(
-            Finding(
-                WARNING,
-                "pilot_registry",
-                "pilot_site",
-                MSG_PILOT_REGISTRY.format(
-                    registry="является" if registry_pilot_site else "не является",
-                    value="да" if pilot == 1 else "нет",
-                ),
-            )
-        )
-
+    branches = branches or []
+    findings = [
+        *check_arithmetic(values),
+        *check_other_modules_named(values),
+        *check_contacts(values, branches),
+        *check_system_change(values, previous),
+        *check_change_since_last_year(values, previous),
+        *check_plausibility(values),
+        *check_registry(values, registry_pilot_site),
+    ]
     if for_submission:
-        required = list(REQUIRED_ALWAYS)
-        if system is None or system.is_used:
-            required += REQUIRED_WHEN_USED
-        for name in required:
-            value = get(name)
-            if value is None or value == "":
-                findings.append(Finding(ERROR, "required", name, MSG_REQUIRED))
-        for row in branches or []:
-            if row.get("system") is None:
-                findings.append(Finding(ERROR, "required", "system", MSG_REQUIRED, row.get("branch_id")))
-        for name in unconfirmed or []:
-            findings.append(Finding(ERROR, "unconfirmed", name, MSG_UNCONFIRMED))
-        explained = explanations or {}
-        for warning in [f for f in findings if f.level == WARNING]:
-            if not (explained.get(warning.code) or {}).get("text", "").strip():
-                findings.append(Finding(ERROR, "unexplained", warning.field, MSG_WARNING_UNEXPLAINED))
+        warnings = [f for f in findings if f.level == WARNING]
+        findings += check_required(values, branches)
+        findings += check_unconfirmed(unconfirmed or [])
+        findings += check_explained(warnings, explanations or {})
     return CheckResult(findings)

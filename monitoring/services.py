@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 
 from schools.models import School
 
+from . import checks
 from .models import (
     COUNT_FIELDS,
     Campaign,
@@ -18,7 +19,7 @@ from .models import (
     ReportStatus,
     SchoolReport,
 )
-from .rules import CheckResult, check_report
+from .rules import CheckResult
 
 # --- Messages (tests import them) -------------------------------------------------------------
 MSG_CONFLICT = (
@@ -314,18 +315,6 @@ class ReportInput:
     explanation_source: str = "form"
 
 
-def _check(report: SchoolReport, data: ReportInput, previous: dict | None, unconfirmed, explanations):
-    branches = [{"branch_id": bid, **vals} for bid, vals in data.branches.items()]
-    return check_report(
-        data.values,
-        previous=previous,
-        branches=branches,
-        unconfirmed=unconfirmed,
-        explanations=explanations,
-        registry_pilot_site=registry_pilot_status(report.school_id, report.campaign.as_of),
-    )
-
-
 @transaction.atomic
 def report_save(
     *,
@@ -334,7 +323,6 @@ def report_save(
     data: ReportInput,
     expected_version: int | None,
     draft: bool,
-    previous: dict | None = None,
 ) -> tuple[SchoolReport, CheckResult]:
     """Save a report's values; a draft is kept even with errors, a full save is refused.
 
@@ -371,7 +359,15 @@ def report_save(
         elif not text:
             explanations.pop(code, None)
 
-    result = _check(report, data, previous, unconfirmed, explanations)
+    result = checks.check_input(
+        campaign=report.campaign,
+        school_id=report.school_id,
+        values=data.values,
+        branches=data.branches,
+        report=report,
+        confirmed=data.confirmed,
+        explanations=data.explanations,
+    )
     if not draft and (result.errors or data.raw_input):
         raise ReportInvalid(result)
 

@@ -1,11 +1,13 @@
 from celery import shared_task
 from django.utils import timezone
 
+from core.tasks import mail_task_options
+
 from .models import Campaign, WorkflowEvent
 from .notifications import reminder_due, reminder_messages, send, workflow_messages
 
 
-@shared_task(name="monitoring.send_workflow_notification")
+@shared_task(name="monitoring.send_workflow_notification", **mail_task_options())
 def send_workflow_notification(event_id: int) -> int:
     event = (
         WorkflowEvent.objects.select_related("campaign", "report__school", "municipality")
@@ -17,7 +19,7 @@ def send_workflow_notification(event_id: int) -> int:
     return send(workflow_messages(event))
 
 
-@shared_task(name="monitoring.send_deadline_reminders")
+@shared_task(name="monitoring.send_deadline_reminders", **mail_task_options())
 def send_deadline_reminders() -> int:
     """Daily (Celery beat): remind those who have not reported yet, N days before and on the deadline."""
     today = timezone.localdate()

@@ -8,12 +8,13 @@ from django.utils.formats import time_format
 from django.views.decorators.http import require_POST
 
 from . import selectors, services, workflow
+from .checks import check_saved_report
 from .forms import CampaignForm
 from .history import report_history
 from .models import ReportStatus, WorkflowEvent
 from .presenters import build_sections, filled_columns
 from .report_page import ReportEditPage
-from .rules import check_report
+from .rules import CheckResult
 
 MSG_ONLY_METHODISTS = "Это действие доступно только методистам РЦРО."
 MSG_SAVED = "Сохранено в {stamp}."
@@ -127,12 +128,7 @@ def report_detail(request, slug, school_pk):
     school = selectors.campaign_school_get(user=request.user, campaign=campaign, school_pk=school_pk)
     report = selectors.report_for(campaign=campaign, school=school)
     previous = selectors.previous_report(report_or_campaign=campaign, school=school)
-    result = check_report(
-        services.report_values(report) or {},
-        previous=services.report_values(previous),
-        branches=services.branch_values(report) if report else [],
-        registry_pilot_site=services.registry_pilot_status(school.pk, campaign.as_of),
-    )
+    result = check_saved_report(report) if report is not None else CheckResult()
     can_edit = (
         request.user.is_coordinator
         and request.user.school_id == school.pk
@@ -205,7 +201,6 @@ def report_edit(request, slug, school_pk):
         report=report,
         previous=selectors.previous_report(report_or_campaign=campaign, school=school),
         data=request.POST if request.method == "POST" else None,
-        registry=services.registry_pilot_status(school.pk, campaign.as_of),
     )
     status = 200
     if request.method != "POST":
@@ -221,7 +216,6 @@ def report_edit(request, slug, school_pk):
                 data=data,
                 expected_version=page.version,
                 draft=request.POST.get("action") != "save",
-                previous=page.previous_values,
             )
         except services.ReportLocked as exc:
             messages.error(request, str(exc))

@@ -14,6 +14,7 @@ from django.utils.text import capfirst
 
 from accounts.models import Role
 
+from .checks import check_saved_report
 from .models import (
     Campaign,
     MunicipalityReview,
@@ -22,13 +23,10 @@ from .models import (
     SchoolReport,
     WorkflowEvent,
 )
-from .rules import check_report
 from .services import (
     ReportInvalid,
     ServiceError,
-    branch_values,
     municipality_state,
-    registry_pilot_status,
     report_edit_refusal,
     report_values,
 )
@@ -62,15 +60,6 @@ def _locked_report(report_id: int) -> SchoolReport:
     )
 
 
-def _previous_values(report: SchoolReport) -> dict | None:
-    if not report.campaign.previous_id:
-        return None
-    previous = SchoolReport.objects.filter(
-        campaign_id=report.campaign.previous_id, school=report.school
-    ).first()
-    return report_values(previous)
-
-
 def report_snapshot(report: SchoolReport) -> dict:
     """The report's values as JSON-friendly data, kept with submissions and returns for diffs."""
     values = report_values(report)
@@ -94,15 +83,7 @@ def report_snapshot(report: SchoolReport) -> dict:
 
 def full_check(report: SchoolReport):
     """The check a report must pass to be submitted or approved."""
-    return check_report(
-        report_values(report),
-        previous=_previous_values(report),
-        branches=branch_values(report),
-        for_submission=True,
-        unconfirmed=report.unconfirmed_fields,
-        explanations=report.warning_notes,
-        registry_pilot_site=registry_pilot_status(report.school_id, report.campaign.as_of),
-    )
+    return check_saved_report(report, for_submission=True)
 
 
 def _log(report, action, from_state, actor, comment="", snapshot=None):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core.meta import model_field
 from monitoring.models import ReportStatus
 
 from . import analytics, selectors, services
@@ -37,7 +38,7 @@ def _sections(report: AssignmentReport) -> list[tuple]:
     for indicator in INDICATORS:
         rows = []
         for name in indicator.fields:
-            field = AssignmentReport._meta.get_field(name)
+            field = model_field(AssignmentReport, name)
             value = getattr(report, name)
             if isinstance(field, models.BooleanField):
                 value = "да" if value else "нет"

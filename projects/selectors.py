@@ -6,6 +6,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.access import get_in_scope_or_404, school_q
+from accounts.models import User
+from core.meta import model_field
 from schools.models import EdmsSystem
 
 from .models import AssignmentReport, AssignmentReportLog, Event, PilotSite, Project
@@ -38,7 +40,7 @@ def project_get(*, pk) -> Project:
 
 def pilot_site_list(
     *,
-    user,
+    user: User,
     project: Project,
     municipality_id: int | None = None,
     system_id: int | None = None,
@@ -63,7 +65,7 @@ def pilot_site_list(
     return qs.order_by("school__municipality__sort_order", "school__short_name", "-joined_on")
 
 
-def pilot_site_get(*, user, project: Project, pk) -> PilotSite:
+def pilot_site_get(*, user: User, project: Project, pk) -> PilotSite:
     return get_in_scope_or_404(pilot_site_list(user=user, project=project), pk=pk)
 
 
@@ -96,7 +98,7 @@ def event_list(*, project: Project) -> QuerySet[Event]:
 
 
 def assignment_report_list(
-    *, user, project: Project | None = None, academic_year: str = "", status: str = "", search: str = ""
+    *, user: User, project: Project | None = None, academic_year: str = "", status: str = "", search: str = ""
 ) -> QuerySet[AssignmentReport]:
     """Reports in the user's scope: the coordinator's own school, the specialist's municipality,
     everything for methodists."""
@@ -117,7 +119,7 @@ def assignment_report_list(
     )
 
 
-def assignment_report_get(*, user, pk) -> AssignmentReport:
+def assignment_report_get(*, user: User, pk) -> AssignmentReport:
     return get_in_scope_or_404(assignment_report_list(user=user), pk=pk)
 
 
@@ -154,10 +156,10 @@ def pilot_site_history(*, site: PilotSite) -> list[dict]:
     entries = []
     previous = None
     for record in records:
-        changes = []
+        changes: list[dict] = []
         if previous is not None:
             for change in record.diff_against(previous).changes:
-                field = PilotSite._meta.get_field(change.field)
+                field = model_field(PilotSite, change.field)
                 old, new = change.old, change.new
                 if change.field == "system":
                     old, new = systems.get(old, old), systems.get(new, new)

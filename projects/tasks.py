@@ -4,11 +4,12 @@ from django.core.mail import send_mail
 from django.urls import reverse
 
 from accounts.models import Role, User
+from core.tasks import mail_task_options
 
 from .models import AssignmentReportLog
 
 
-@shared_task(name="projects.send_assignment_notification")
+@shared_task(name="projects.send_assignment_notification", **mail_task_options())
 def send_assignment_notification(log_id: int) -> int:
     """E-mail the pilot site's coordinators that their assignment report was approved or returned."""
     log = (

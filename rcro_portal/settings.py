@@ -185,6 +185,21 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Time limits of background jobs, seconds: (soft, hard). Past the soft limit the task is told to stop
+# (an export or a справка is marked failed), past the hard one the worker kills it. core/tasks.py
+# applies them by kind of work; a task without its own limits gets the default ones.
+TASK_TIME_LIMITS = {
+    "quick": (30, 60),  # a ping of the worker
+    "mail": (3 * 60, 4 * 60),  # a notification or the day's reminders: a few hundred letters at most
+    "document": (15 * 60, 16 * 60),  # the region's Appendix 1 table, the analytic справка with charts
+}
+CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
+CELERY_TASK_TIME_LIMIT = 6 * 60
+# E-mail tasks retry on transient errors (server down, network), waiting 30 s, 60 s, 120 s… (at most
+# 10 min, with jitter), up to 5 times.
+MAIL_RETRY_BACKOFF = 30
+MAIL_RETRY_BACKOFF_MAX = 10 * 60
+MAIL_MAX_RETRIES = 5
 CELERY_BEAT_SCHEDULE = {
     "deadline-reminders": {
         "task": "monitoring.send_deadline_reminders",

@@ -9,6 +9,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from monitoring.basis import DEFAULT_BASIS, Basis
 
 from .analytics import compute_figures
@@ -27,7 +28,7 @@ MSG_EXPORT_FAILED = (
 MSG_ALREADY_APPLIED = "Эта таблица уже загружена."
 
 
-def worker_ping_request(*, user=None) -> WorkerPing:
+def worker_ping_request(*, user: User | None = None) -> WorkerPing:
     """Record a ping and enqueue it once the record is committed."""
     with transaction.atomic():
         ping = WorkerPing.objects.create(requested_by=user)
@@ -37,13 +38,13 @@ def worker_ping_request(*, user=None) -> WorkerPing:
 
 def job_set_progress(job: Job, done: int, total: int) -> None:
     percent = min(99, int(done * 100 / total)) if total else 99
-    type(job).objects.filter(pk=job.pk).update(progress=percent)
+    type(job)._default_manager.filter(pk=job.pk).update(progress=percent)
 
 
 # --- exports ---------------------------------------------------------------------------------------
 
 
-def export_job_request(*, user, campaign, municipality=None, basis: str = DEFAULT_BASIS) -> ExportJob:
+def export_job_request(*, user: User, campaign, municipality=None, basis: str = DEFAULT_BASIS) -> ExportJob:
     with transaction.atomic():
         job = ExportJob.objects.create(
             requested_by=user, campaign=campaign, municipality=municipality, basis=Basis(basis)
@@ -105,7 +106,9 @@ def _preview(result) -> dict:
     }
 
 
-def import_batch_create(*, user, campaign, upload, municipality=None, create_missing=False) -> ImportBatch:
+def import_batch_create(
+    *, user: User, campaign, upload, municipality=None, create_missing=False
+) -> ImportBatch:
     """Store an uploaded workbook and check it; nothing is loaded yet.
 
     Raises :class:`UnsafeWorkbook` for a file that must not even be stored.
@@ -135,7 +138,7 @@ def import_batch_create(*, user, campaign, upload, municipality=None, create_mis
     return batch
 
 
-def import_batch_apply(*, batch: ImportBatch, user) -> ImportBatch:
+def import_batch_apply(*, batch: ImportBatch, user: User) -> ImportBatch:
     """Load a checked workbook. If anything fails now (say, a report was locked meanwhile), nothing
     is written and the new errors are shown."""
     with transaction.atomic():
@@ -179,7 +182,9 @@ def build_report_files(
     return figures
 
 
-def analytic_report_request(*, user, campaign, municipality=None, include_unapproved=False) -> AnalyticReport:
+def analytic_report_request(
+    *, user: User, campaign, municipality=None, include_unapproved=False
+) -> AnalyticReport:
     own_municipality = (
         user.is_specialist and municipality is not None and municipality.pk == user.municipality_id
     )

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
 from monitoring.selectors import campaign_get, campaign_list
 from schools.selectors import municipality_get
 
@@ -20,7 +21,7 @@ from .forms import AnalyticReportForm, ExportForm, ImportForm
 MSG_EXCEL_ROLES = "Выгрузка и загрузка таблиц доступны специалистам МОУО и методистам РЦРО."
 
 
-def _require_excel_role(user):
+def _require_excel_role(user: User) -> None:
     if not (user.is_regional or user.is_specialist):
         raise PermissionDenied(MSG_EXCEL_ROLES)
 

@@ -318,7 +318,7 @@ def _district_specs(rng, code: str, bilateral: list[_Spec]) -> list[_Spec]:
         for i, n in enumerate(sorted(rng.sample(range(1, n_centre + 3), n_centre))):
             body = f"{'Гимназия' if i == 0 else 'СОШ'} № {n} {town}"
             specs.append(_Spec(f"МАОУ «{body}»", prefix, centre, str(int(postcode) + i % 3), "town", (0, n)))
-    taken = {re.search(r"([А-ЯЁа-яё-]+) [СОН]ОШ", s.short_name).group(1) for s in bilateral} | {adjective}
+    taken = {_match(r"([А-ЯЁа-яё-]+) [СОН]ОШ", s.short_name) for s in bilateral} | {adjective}
     villages = [v for v in _VILLAGES if v[2] not in taken]
     count = SCHOOL_COUNTS[code] - len(specs) - len(bilateral)
     for v_prefix, village, v_adjective in rng.sample(villages, count):
@@ -330,14 +330,23 @@ def _district_specs(rng, code: str, bilateral: list[_Spec]) -> list[_Spec]:
     return specs
 
 
+def _match(pattern: str, text: str) -> str:
+    """The first group of ``pattern`` in ``text``, which the demo data is known to contain."""
+    found = re.search(pattern, text)
+    if found is None:
+        raise ValueError(f"{pattern!r} not found in {text!r}")
+    return found.group(1)
+
+
 def _bilateral_specs() -> dict[str, list[_Spec]]:
     result: dict[str, list[_Spec]] = {}
+    key: tuple
     for code, short in BILATERAL_PILOT_SITES:
         prefix, settlement, postcode = _BILATERAL_PLACES[short]
         if code == "tomsk":
             size, key = ("city_top", (3, 1)) if "лицей" in short else ("city", (0, 19))
         elif code == "seversk":
-            size, key = "city", (0, int(re.search(r"№ (\d+)", short).group(1)))
+            size, key = "city", (0, int(_match(r"№ (\d+)", short)))
         elif settlement == _CENTRES[code][1]:
             size, key = "centre", (0, 0)
         else:
@@ -389,7 +398,10 @@ def demo_schools(seed: int = 2017) -> list[DemoSchool]:
         elif code == "kedrovy":
             specs = _kedrovy_specs(rng)
         elif code == "regional":
-            specs = [_Spec(short, *place, "regional", (i,)) for i, (short, *place) in enumerate(_REGIONAL)]
+            specs = [
+                _Spec(short, prefix, settlement, postcode, "regional", (i,))
+                for i, (short, prefix, settlement, postcode) in enumerate(_REGIONAL)
+            ]
         else:
             specs = _district_specs(rng, code, own) + own
         specs.sort(key=lambda s: tuple(str(k) if isinstance(k, str) else f"{k:06d}" for k in s.sort_key))

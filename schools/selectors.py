@@ -3,11 +3,12 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.access import get_in_scope_or_404, municipality_q, school_q
+from accounts.models import User
 
 from .models import Branch, EdmsSystem, Municipality, School
 
 
-def municipality_list(*, user) -> QuerySet[Municipality]:
+def municipality_list(*, user: User) -> QuerySet[Municipality]:
     """Municipalities the user may open, with counts of active schools and branches."""
     return (
         Municipality.objects.filter(municipality_q(user))
@@ -23,12 +24,12 @@ def municipality_list(*, user) -> QuerySet[Municipality]:
     )
 
 
-def municipality_get(*, user, pk) -> Municipality:
+def municipality_get(*, user: User, pk) -> Municipality:
     return get_in_scope_or_404(municipality_list(user=user), pk=pk)
 
 
 def school_list(
-    *, user, municipality: Municipality | None = None, search: str = "", active_only=True
+    *, user: User, municipality: Municipality | None = None, search: str = "", active_only=True
 ) -> QuerySet[School]:
     """Schools the user may see, with municipality and active branches loaded."""
     qs = School.objects.filter(school_q(user)).select_related("municipality")
@@ -44,7 +45,7 @@ def school_list(
     ).order_by("municipality__sort_order", "short_name")
 
 
-def school_get(*, user, pk) -> School:
+def school_get(*, user: User, pk) -> School:
     return get_in_scope_or_404(school_list(user=user, active_only=False), pk=pk)
 
 

@@ -312,7 +312,7 @@ class Appendix1Writer:
         else:
             _text(self.sheet, row, col, value, self.fmt["text"])
 
-    def _row(self, row: int, cells: dict[int, object]):
+    def _row(self, row: int, cells: dict[int, tuple[object, str]]):
         """Write one row of the official sheet: its height first (rows go out in order), then cells."""
         texts = [
             (value, WIDTHS[number], DATA_PT, False)

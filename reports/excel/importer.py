@@ -13,8 +13,8 @@ from django.db import transaction
 
 from core.text import normalize_name
 from monitoring import services, workflow
+from monitoring.checks import Comparisons, check_input
 from monitoring.models import Campaign, ReportBranch, SchoolReport, WorkflowEvent
-from monitoring.rules import check_report
 from schools.models import Branch, EdmsSystem, Municipality, School
 
 from . import layout
@@ -216,7 +216,7 @@ class Appendix1Import:
             index.setdefault(key, system)
         self.systems = index
         self.system_names = ", ".join(f"«{s.name}»" for s in systems)
-        self.registry = services.registry_pilot_school_ids(self.campaign.as_of)
+        self.comparisons = Comparisons(self.campaign)
         self.existing = {
             r.school_id: r
             for r in SchoolReport.objects.filter(campaign=self.campaign)
@@ -435,18 +435,12 @@ class Appendix1Import:
 
     def _check_and_write(self, raw, school, values, branches, events, new_school):
         rows_of_branches = {bid: data.pop("_row") for bid, data in branches.items()}
-        previous = None
-        if self.campaign.previous_id:
-            previous = services.report_values(
-                SchoolReport.objects.filter(campaign_id=self.campaign.previous_id, school=school)
-                .select_related("system")
-                .first()
-            )
-        result = check_report(
-            values,
-            previous=previous,
-            branches=[{"branch_id": bid, **vals} for bid, vals in branches.items()],
-            registry_pilot_site=None if self.registry is None else school.pk in self.registry,
+        result = check_input(
+            campaign=self.campaign,
+            school_id=school.pk,
+            values=values,
+            branches=branches,
+            comparison=self.comparisons.for_school(school.pk),
         )
 
         for finding in result.errors:
@@ -512,7 +506,6 @@ class Appendix1Import:
                     data=data,
                     expected_version=None,
                     draft=False,
-                    previous=previous,
                 )
                 report = self._hand_in(report, raw, planned)
             planned.outcome = report.get_status_display()

@@ -83,7 +83,6 @@ def test_system_change_without_note_refused_then_accepted(world, campaigns):
             data=_input(report, system=dnevnik),
             expected_version=report.version,
             draft=False,
-            previous=report_values(last),
         )
     saved, _ = report_save(
         report_id=report.pk,
@@ -91,7 +90,6 @@ def test_system_change_without_note_refused_then_accepted(world, campaigns):
         data=_input(report, system=dnevnik, notes="Перешли на Дневник.ру с 01.01.2017"),
         expected_version=report.version,
         draft=False,
-        previous=report_values(last),
     )
     assert saved.system == dnevnik
 

@@ -1,0 +1,146 @@
+"""The one entry point to the report checks.
+
+The page, the form, the dashboard, the submission and the Excel import all check a report here, so
+last year's values, the branch rows, the fields still carried over unconfirmed, the explanations of
+warnings and the pilot-site registry are gathered the same way for all of them, and they cannot
+disagree about a report. The rules themselves live in :mod:`monitoring.rules`.
+
+- :func:`check_saved_report` checks a stored report (page, dashboard, submission, approval).
+- :func:`check_input` checks values not yet saved (the form being saved, a row of an imported table).
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from . import services
+from .models import Campaign, SchoolReport
+from .rules import CheckResult, check_report
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What a school's report is compared with: last year's values and the pilot-site registry."""
+
+    previous: dict | None  # last campaign's report as the checks take it, or None
+    registry_pilot_site: bool | None  # None when no registry is kept
+
+
+class Comparisons:
+    """Comparisons for many schools of one campaign: the registry is read once, last year's reports
+    once for ``school_ids`` (or one query per school asked for, when they are not known ahead)."""
+
+    def __init__(self, campaign: Campaign, school_ids: Iterable[int] | None = None):
+        self.campaign = campaign
+        self.registry = services.registry_pilot_school_ids(campaign.as_of)
+        self._previous: dict[int, dict | None] = {}
+        if school_ids is not None:
+            ids = list(school_ids)
+            self._previous = dict.fromkeys(ids)
+            if campaign.previous_id:
+                for report in SchoolReport.objects.filter(
+                    campaign_id=campaign.previous_id, school_id__in=ids
+                ).select_related("system"):
+                    self._previous[report.school_id] = services.report_values(report)
+
+    def for_school(self, school_id: int) -> Comparison:
+        if school_id not in self._previous:
+            self._previous[school_id] = _previous_values(self.campaign, school_id)
+        return Comparison(
+            previous=self._previous[school_id],
+            registry_pilot_site=None if self.registry is None else school_id in self.registry,
+        )
+
+
+def _previous_values(campaign: Campaign, school_id: int) -> dict | None:
+    if not campaign.previous_id:
+        return None
+    previous = (
+        SchoolReport.objects.filter(campaign_id=campaign.previous_id, school_id=school_id)
+        .select_related("system")
+        .first()
+    )
+    return services.report_values(previous)
+
+
+def comparison_for(campaign: Campaign, school_id: int) -> Comparison:
+    """Last year's values and the registry status of one school in the campaign."""
+    return Comparison(
+        previous=_previous_values(campaign, school_id),
+        registry_pilot_site=services.registry_pilot_status(school_id, campaign.as_of),
+    )
+
+
+def check_saved_report(
+    report: SchoolReport, *, for_submission: bool = False, comparison: Comparison | None = None
+) -> CheckResult:
+    """Check a stored report with its branch rows, unconfirmed fields and explanations.
+
+    ``for_submission``: the check a report must pass to be submitted or approved (missing fields,
+    unconfirmed carried-over values and unexplained warnings are errors too). ``comparison`` may be
+    given when it was read for many reports at once (:class:`Comparisons`).
+    """
+    if comparison is None:
+        comparison = comparison_for(report.campaign, report.school_id)
+    return check_report(
+        services.report_values(report) or {},
+        previous=comparison.previous,
+        branches=services.branch_values(report),
+        for_submission=for_submission,
+        unconfirmed=report.unconfirmed_fields,
+        explanations=report.warning_notes,
+        registry_pilot_site=comparison.registry_pilot_site,
+    )
+
+
+def check_input(
+    *,
+    campaign: Campaign,
+    school_id: int,
+    values: dict,
+    branches: Mapping[int, dict] | None = None,
+    report: SchoolReport | None = None,
+    confirmed: Iterable[str] = (),
+    explanations: Mapping[str, str] | None = None,
+    for_submission: bool = False,
+    comparison: Comparison | None = None,
+) -> CheckResult:
+    """Check values not saved yet: a posted form, or a row of an imported table.
+
+    ``values`` maps model fields to values; ``branches`` maps branch id to its row's values. When the
+    input changes an existing ``report``, the fields it still carries over unconfirmed (those neither
+    confirmed nor changed by the input) and its explanations (updated by ``explanations``, warning
+    code → text) count as they will be stored.
+    """
+    if comparison is None:
+        comparison = comparison_for(campaign, school_id)
+    return check_report(
+        values,
+        previous=comparison.previous,
+        branches=[{"branch_id": bid, **vals} for bid, vals in (branches or {}).items()],
+        for_submission=for_submission,
+        unconfirmed=pending_unconfirmed(report, values, confirmed) if report is not None else [],
+        explanations=merged_explanations(report.warning_notes if report else {}, explanations or {}),
+        registry_pilot_site=comparison.registry_pilot_site,
+    )
+
+
+def pending_unconfirmed(report: SchoolReport, values: Mapping, confirmed: Iterable[str]) -> list[str]:
+    """The report's carried-over fields the input neither confirms nor changes."""
+    confirmed = set(confirmed)
+    return [
+        name
+        for name in report.unconfirmed_fields
+        if name not in confirmed and values.get(name) == getattr(report, name)
+    ]
+
+
+def merged_explanations(stored: Mapping[str, dict], typed: Mapping[str, str]) -> dict[str, dict]:
+    """Stored explanations with the typed ones applied (an emptied text removes the explanation)."""
+    merged = dict(stored)
+    for code, text in typed.items():
+        text = (text or "").strip()
+        if text:
+            merged[code] = {**(merged.get(code) or {}), "text": text}
+        else:
+            merged.pop(code, None)
+    return merged
