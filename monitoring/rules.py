@@ -32,6 +32,10 @@ MSG_SYSTEM_CHANGED = (
     "Система изменилась с «{old}» на «{new}» по сравнению с прошлым мониторингом: "
     "укажите в примечании (графа 25) причину смены системы."
 )
+MSG_SYSTEM_STOPPED = (
+    "Организация перестала использовать систему «{old}» (в прошлом мониторинге она использовалась): "
+    "поясните причину."
+)
 MSG_UNCONFIRMED = "Значение перенесено из прошлого года: подтвердите его или исправьте."
 MSG_CHANGE = "Значение изменилось более чем на {pct}% по сравнению с прошлым годом ({old} → {new})."
 MSG_PARENTS = (
@@ -143,6 +147,23 @@ def _contacts(v: dict, findings: list, branch_id=None, prefix="") -> None:
             findings.append(Finding(ERROR, "email", name, MSG_EMAIL, branch_id))
 
 
+def system_change_findings(system, prev_system, notes) -> list[Finding]:
+    """Column 5 against last year. Switching from one system in use to another needs a note
+    (column 25); starting to use one (last year «не используется» or no report) is adoption and
+    needs nothing; stopping is a warning that needs an explanation."""
+    if system is None or prev_system is None or system.pk == prev_system.pk:
+        return []
+    if system.is_used and prev_system.is_used:
+        if (notes or "").strip():
+            return []
+        return [
+            Finding(ERROR, "system_changed", "notes", MSG_SYSTEM_CHANGED.format(old=prev_system, new=system))
+        ]
+    if prev_system.is_used:
+        return [Finding(WARNING, "system_stopped", "system", MSG_SYSTEM_STOPPED.format(old=prev_system))]
+    return []
+
+
 def check_report(
     values: dict,
     *,
@@ -193,16 +214,7 @@ def check_report(
         )
 
     system = get("system")
-    prev_system = (previous or {}).get("system")
-    if (
-        system is not None
-        and prev_system is not None
-        and system.pk != prev_system.pk
-        and not (get("notes") or "").strip()
-    ):
-        findings.append(
-            Finding(ERROR, "system_changed", "notes", MSG_SYSTEM_CHANGED.format(old=prev_system, new=system))
-        )
+    findings += system_change_findings(system, (previous or {}).get("system"), get("notes"))
 
     # --- warnings ---
     if previous:
