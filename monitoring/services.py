@@ -362,6 +362,20 @@ def report_start(*, campaign: Campaign, school: School, user=None) -> SchoolRepo
     return report
 
 
+@transaction.atomic
+def report_branch_rows_add(*, report_id: int, branch_ids, user: User) -> None:
+    """Add rows for the school's branches a report does not have yet (an import names them)."""
+    report = SchoolReport.objects.select_for_update().select_related("campaign", "school").get(pk=report_id)
+    refusal = report_edit_refusal(report)
+    if refusal:
+        raise ReportLocked(refusal)
+    have = set(report.branch_rows.values_list("branch_id", flat=True))
+    for branch in report.school.branches.filter(pk__in=set(branch_ids) - have):
+        row = ReportBranch(report=report, branch=branch)
+        row._history_user = user
+        row.save()
+
+
 @dataclass
 class ReportInput:
     """What a form or an import hands to :func:`report_save`."""
