@@ -58,8 +58,8 @@ class MunicipalityAlias(models.Model):
 
 class SchoolQuerySet(models.QuerySet):
     def open_on(self, day):
-        """Organisations working on the day: active and not closed on or before it."""
-        return self.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day), is_active=True)
+        """Organisations working on the day: active, or closed only after it."""
+        return self.filter(Q(closed_on__isnull=True, is_active=True) | Q(closed_on__gt=day))
 
 
 class School(models.Model):
