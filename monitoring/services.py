@@ -522,6 +522,17 @@ def report_load_accepted(*, campaign: Campaign, school: School, data: ReportInpu
     report = SchoolReport(campaign=campaign, school=school, status=ReportStatus.APPROVED, updated_by=user)
     for name, value in data.values.items():
         setattr(report, name, value)
+    now = timezone.now().isoformat()
+    report.warning_notes = {
+        code: {
+            "text": text,
+            "source": data.explanation_source,
+            "by": user.get_full_name() or user.username,
+            "at": now,
+        }
+        for code, text in data.explanations.items()
+        if (text or "").strip()
+    }
     report._history_user = user
     report.save()
     ensure_participant(campaign=campaign, school=school, user=user)
