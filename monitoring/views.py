@@ -42,7 +42,7 @@ def _participants_from(form):
     chosen = form.cleaned_data.get("participant_municipalities")
     if not chosen:
         return None
-    return School.objects.filter(is_active=True, municipality__in=chosen)
+    return School.objects.open_on(form.cleaned_data["as_of"]).filter(municipality__in=chosen)
 
 
 @login_required

@@ -172,3 +172,22 @@ def test_participants_page_only_for_methodists(world, client_for, persona):
     assert client.get(url).status_code == 403
     assert client.post(url, {"remove": [world.school_a1.pk]}).status_code == 403
     assert world.school_a1.pk in _participant_ids(c)
+
+
+def test_campaign_edit_cannot_drop_a_school_with_a_report(world, client_for):
+    c = campaign("2017", participants=[world.school_a1, world.school_b1])
+    report(c, world.school_b1)
+    response = client_for(world.methodist).post(
+        reverse("monitoring:campaign_edit", args=[c.slug]),
+        {
+            "title": c.title,
+            "slug": c.slug,
+            "academic_year": c.academic_year,
+            "as_of": "2017-09-01",
+            "deadline": "2017-09-20",
+            "participant_municipalities": [world.mun_x.pk],
+        },
+    )
+    assert response.status_code == 200
+    assert "у неё есть отчёт" in response.content.decode()
+    assert _participant_ids(c) == {world.school_a1.pk, world.school_b1.pk}
