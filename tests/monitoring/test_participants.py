@@ -191,3 +191,24 @@ def test_campaign_edit_cannot_drop_a_school_with_a_report(world, client_for):
     assert response.status_code == 200
     assert "у неё есть отчёт" in response.content.decode()
     assert _participant_ids(c) == {world.school_a1.pk, world.school_b1.pk}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_database_refuses_a_report_of_a_non_participant():
+    """On PostgreSQL the rule holds even for a write that skips the services."""
+    from django.db import IntegrityError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("нужен PostgreSQL: ограничение задаётся только там")
+    school = SchoolFactory()
+    other = SchoolFactory()
+    c = campaign("2017", participants=[school])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SchoolReport.objects.create(campaign=c, school=other)
+    assert not SchoolReport.objects.filter(school=other).exists()
+    with transaction.atomic():  # a participant's report commits
+        SchoolReport.objects.create(campaign=c, school=school)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        c.participants.remove(school)
+    assert c.participants.filter(pk=school.pk).exists()
