@@ -33,6 +33,7 @@ class Comparisons:
         self.campaign = campaign
         self.registry = services.registry_pilot_school_ids(campaign.as_of)
         self._previous: dict[int, dict | None] = {}
+        self._complete = False
         if school_ids is not None:
             ids = list(school_ids)
             self._previous = dict.fromkeys(ids)
@@ -42,7 +43,27 @@ class Comparisons:
                 ).select_related("system"):
                     self._previous[report.school_id] = services.report_values(report)
 
-    def for_school(self, school_id: int) -> Comparison:
+    @classmethod
+    def for_whole_campaign(cls, campaign: Campaign) -> "Comparisons":
+        """Comparisons for any school: last year's reports are all read at once (an import)."""
+        comparisons = cls(campaign, school_ids=[])
+        comparisons._complete = True
+        if campaign.previous_id:
+            for report in SchoolReport.objects.filter(campaign_id=campaign.previous_id).select_related(
+                "system"
+            ):
+                comparisons._previous[report.school_id] = services.report_values(report)
+        return comparisons
+
+    def for_school(self, school_id: int | None) -> Comparison:
+        """``school_id`` None: a school not registered yet (no last year, not in the registry)."""
+        if school_id is None:
+            return Comparison(previous=None, registry_pilot_site=None if self.registry is None else False)
+        if school_id not in self._previous and self._complete:
+            return Comparison(
+                previous=None,
+                registry_pilot_site=None if self.registry is None else school_id in self.registry,
+            )
         if school_id not in self._previous:
             self._previous[school_id] = _previous_values(self.campaign, school_id)
         return Comparison(
@@ -95,7 +116,7 @@ def check_saved_report(
 def check_input(
     *,
     campaign: Campaign,
-    school_id: int,
+    school_id: int | None,
     values: dict,
     branches: Mapping[int, dict] | None = None,
     report: SchoolReport | None = None,
@@ -112,7 +133,11 @@ def check_input(
     code → text) count as they will be stored.
     """
     if comparison is None:
-        comparison = comparison_for(campaign, school_id)
+        comparison = (
+            comparison_for(campaign, school_id)
+            if school_id is not None
+            else Comparisons(campaign, []).for_school(None)
+        )
     return check_report(
         values,
         previous=comparison.previous,

@@ -430,3 +430,33 @@ class WorkflowEvent(TransitionLog):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.created_at:%d.%m.%Y %H:%M}"
+
+
+class ParticipantChange(models.Model):
+    """The journal of a campaign's participants: who added or removed which organisation, when, why."""
+
+    class Action(models.TextChoices):
+        ADDED = "added", "включена"
+        REMOVED = "removed", "исключена"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="participant_changes")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+", verbose_name="организация")
+    action = models.CharField("действие", max_length=8, choices=Action.choices)
+    reason = models.CharField("основание", max_length=300, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="кто",
+    )
+    created_at = models.DateTimeField("когда", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "изменение состава участников"
+        verbose_name_plural = "изменения состава участников"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.school} {self.get_action_display()}"

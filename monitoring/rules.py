@@ -34,6 +34,10 @@ MSG_SYSTEM_CHANGED = (
     "Система изменилась с «{old}» на «{new}» по сравнению с прошлым мониторингом: "
     "укажите в примечании (графа 25) причину смены системы."
 )
+MSG_SYSTEM_STOPPED = (
+    "Организация перестала использовать систему «{old}» (в прошлом мониторинге она использовалась): "
+    "поясните причину."
+)
 MSG_UNCONFIRMED = "Значение перенесено из прошлого года: подтвердите его или исправьте."
 MSG_CHANGE = "Значение изменилось более чем на {pct}% по сравнению с прошлым годом ({old} → {new})."
 MSG_PARENTS = (
@@ -200,19 +204,26 @@ def check_contacts(values: dict, branches: list[dict]) -> list[Finding]:
     return findings
 
 
-def check_system_change(values: dict, previous: dict | None) -> list[Finding]:
-    """Column 25: a system changed since last year needs the reason in the notes."""
-    system = values.get("system")
-    prev_system = (previous or {}).get("system")
-    if (
-        system is not None
-        and prev_system is not None
-        and system.pk != prev_system.pk
-        and not (values.get("notes") or "").strip()
-    ):
-        message = MSG_SYSTEM_CHANGED.format(old=prev_system, new=system)
-        return [Finding(ERROR, "system_changed", "notes", message)]
+def system_change_findings(system, prev_system, notes) -> list[Finding]:
+    """Column 5 against last year. Switching from one system in use to another needs a note
+    (column 25); starting to use one (last year «не используется» or no report) is adoption and
+    needs nothing; stopping is a warning that needs an explanation."""
+    if system is None or prev_system is None or system.pk == prev_system.pk:
+        return []
+    if system.is_used and prev_system.is_used:
+        if (notes or "").strip():
+            return []
+        return [
+            Finding(ERROR, "system_changed", "notes", MSG_SYSTEM_CHANGED.format(old=prev_system, new=system))
+        ]
+    if prev_system.is_used:
+        return [Finding(WARNING, "system_stopped", "system", MSG_SYSTEM_STOPPED.format(old=prev_system))]
     return []
+
+
+def check_system_change(values: dict, previous: dict | None) -> list[Finding]:
+    """Column 25 against last year's system: see :func:`system_change_findings`."""
+    return system_change_findings(values.get("system"), (previous or {}).get("system"), values.get("notes"))
 
 
 def check_change_since_last_year(values: dict, previous: dict | None) -> list[Finding]:

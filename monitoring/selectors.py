@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.access import get_in_scope_or_404, school_q
-from accounts.models import Role
+from accounts.models import Role, User
 from schools.models import Branch, Municipality, School
 
 from .basis import basis_statuses
@@ -118,3 +118,39 @@ def project_event_titles(limit: int = 200) -> list[str]:
     from projects.models import Event
 
     return list(Event.objects.order_by("-starts_on", "title").values_list("title", flat=True)[:limit])
+
+
+def campaign_participants_review(*, user: User, campaign: Campaign) -> dict:
+    """What a methodist needs to review a campaign's participants (a few queries, any size).
+
+    ``participants``: each with whether it has a report; ``closed``: participants closed or merged
+    on or before the as-of date; ``not_included``: organisations working then but not participating.
+    """
+    if not user.is_regional:
+        return {"participants": [], "closed": [], "not_included": [], "changes": []}
+    with_report = set(SchoolReport.objects.filter(campaign=campaign).values_list("school_id", flat=True))
+    participants = list(
+        campaign.participants.select_related("municipality", "merged_into").order_by(
+            "municipality__sort_order", "short_name"
+        )
+    )
+    for school in participants:
+        school.has_report = school.pk in with_report
+    closed = [
+        s
+        for s in participants
+        if not s.is_active or (s.closed_on is not None and s.closed_on <= campaign.as_of)
+    ]
+    not_included = (
+        School.objects.open_on(campaign.as_of)
+        .exclude(pk__in=[s.pk for s in participants])
+        .select_related("municipality")
+        .order_by("municipality__sort_order", "short_name")
+    )
+    changes = campaign.participant_changes.select_related("school", "actor")[:200]
+    return {
+        "participants": participants,
+        "closed": closed,
+        "not_included": list(not_included),
+        "changes": list(changes),
+    }

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from accounts.models import User
 from schools.models import School
 
 from . import checks
@@ -14,6 +15,7 @@ from .models import (
     Campaign,
     MunicipalityReview,
     MunicipalityState,
+    ParticipantChange,
     ReportBranch,
     ReportEvent,
     ReportStatus,
@@ -31,6 +33,11 @@ MSG_REPORT_LOCKED = "Отчёт в состоянии «{status}» нельзя 
 MSG_MUNICIPALITY_LOCKED = "Данные муниципалитета в состоянии «{state}»: отчёт можно изменить, только если РЦРО вернёт их на доработку."
 MSG_HAS_ERRORS = "Отчёт не сохранён: исправьте ошибки ({count})."
 MSG_CAMPAIGN_STATUS = "Мониторинг в состоянии «{status}» нельзя {action}."
+MSG_PARTICIPANT_HAS_REPORT = (
+    "Организацию «{school}» нельзя исключить из участников: у неё есть отчёт в этом мониторинге."
+)
+MSG_PARTICIPANTS_ONLY_METHODISTS = "Состав участников мониторинга меняют только методисты РЦРО."
+REASON_REPORT_LOADED = "есть отчёт в мониторинге"
 
 # Fields a report carries over from the school's previous report.
 CARRY_OVER = (
@@ -123,7 +130,8 @@ def campaign_create(
     open_now: bool = False,
     user=None,
 ) -> Campaign:
-    """Create a campaign; all active schools take part unless ``participants`` is given."""
+    """Create a campaign; every organisation working on the as-of date takes part unless
+    ``participants`` is given (closed and merged ones are not offered)."""
     campaign = Campaign(
         slug=slug,
         title=title,
@@ -138,7 +146,7 @@ def campaign_create(
     campaign.full_clean()
     campaign.save()
     if participants is None:
-        participants = School.objects.filter(is_active=True)
+        participants = School.objects.open_on(as_of)
     campaign.participants.set(participants)
     if open_now:
         campaign_open(campaign=campaign, user=user)
@@ -153,8 +161,59 @@ def campaign_update(*, campaign: Campaign, user=None, participants=None, **field
     campaign.full_clean()
     campaign.save()
     if participants is not None:
-        campaign.participants.set(participants)
+        wanted = {school.pk for school in participants}
+        current = set(campaign.participants.values_list("pk", flat=True))
+        _participants_change(campaign, add=wanted - current, remove=current - wanted, user=user, reason="")
     return campaign
+
+
+def _participants_change(campaign: Campaign, *, add, remove, user, reason: str) -> None:
+    """Change the participants, keeping every organisation with a report in the campaign in it."""
+    blocked = (
+        SchoolReport.objects.filter(campaign=campaign, school_id__in=remove)
+        .select_related("school")
+        .order_by("school__short_name")
+        .first()
+    )
+    if blocked is not None:
+        raise ServiceError(MSG_PARTICIPANT_HAS_REPORT.format(school=blocked.school))
+    if remove:
+        campaign.participants.remove(*remove)
+    if add:
+        campaign.participants.add(*add)
+    ParticipantChange.objects.bulk_create(
+        [
+            ParticipantChange(campaign=campaign, school_id=pk, action=action, reason=reason, actor=user)
+            for ids, action in (
+                (add, ParticipantChange.Action.ADDED),
+                (remove, ParticipantChange.Action.REMOVED),
+            )
+            for pk in sorted(ids)
+        ]
+    )
+
+
+@transaction.atomic
+def campaign_participants_change(
+    *, campaign_id: int, user: User, add_ids=(), remove_ids=(), reason: str = ""
+) -> Campaign:
+    """A methodist adds organisations opened since last year and removes closed or merged ones."""
+    if not user.is_regional:
+        raise ServiceError(MSG_PARTICIPANTS_ONLY_METHODISTS)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
+    current = set(campaign.participants.values_list("pk", flat=True))
+    add = set(School.objects.filter(pk__in=add_ids).values_list("pk", flat=True)) - current
+    remove = set(remove_ids) & current
+    _participants_change(campaign, add=add, remove=remove, user=user, reason=reason.strip())
+    return campaign
+
+
+def ensure_participant(*, campaign: Campaign, school: School, user: User | None) -> None:
+    """Every organisation that has a report in a campaign is one of its participants. Called by
+    each service that creates a report, in its transaction."""
+    through = Campaign.participants.through
+    if not through.objects.filter(campaign_id=campaign.pk, school_id=school.pk).exists():
+        _participants_change(campaign, add={school.pk}, remove=set(), user=user, reason=REASON_REPORT_LOADED)
 
 
 def _campaign_set_status(campaign, *, allowed_from, to, action, stamp_field, user):
@@ -261,6 +320,8 @@ def report_start(*, campaign: Campaign, school: School, user=None) -> SchoolRepo
     Also adds rows for branches registered since the report was started.
     """
     report, created = SchoolReport.objects.select_for_update().get_or_create(campaign=campaign, school=school)
+    if created:
+        ensure_participant(campaign=campaign, school=school, user=user)
     previous = None
     if created and campaign.previous_id:
         previous = (
@@ -300,6 +361,20 @@ def report_start(*, campaign: Campaign, school: School, user=None) -> SchoolRepo
         row._history_user = user
         row.save()
     return report
+
+
+@transaction.atomic
+def report_branch_rows_add(*, report_id: int, branch_ids, user: User) -> None:
+    """Add rows for the school's branches a report does not have yet (an import names them)."""
+    report = SchoolReport.objects.select_for_update().select_related("campaign", "school").get(pk=report_id)
+    refusal = report_edit_refusal(report)
+    if refusal:
+        raise ReportLocked(refusal)
+    have = set(report.branch_rows.values_list("branch_id", flat=True))
+    for branch in report.school.branches.filter(pk__in=set(branch_ids) - have):
+        row = ReportBranch(report=report, branch=branch)
+        row._history_user = user
+        row.save()
 
 
 @dataclass
@@ -443,8 +518,20 @@ def report_load_accepted(*, campaign: Campaign, school: School, data: ReportInpu
     report = SchoolReport(campaign=campaign, school=school, status=ReportStatus.APPROVED, updated_by=user)
     for name, value in data.values.items():
         setattr(report, name, value)
+    now = timezone.now().isoformat()
+    report.warning_notes = {
+        code: {
+            "text": text,
+            "source": data.explanation_source,
+            "by": user.get_full_name() or user.username,
+            "at": now,
+        }
+        for code, text in data.explanations.items()
+        if (text or "").strip()
+    }
     report._history_user = user
     report.save()
+    ensure_participant(campaign=campaign, school=school, user=user)
     for branch_id, values in data.branches.items():
         row = ReportBranch(report=report, branch_id=branch_id, **values)
         row._history_user = user

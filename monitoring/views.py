@@ -43,7 +43,7 @@ def _participants_from(form):
     chosen = form.cleaned_data.get("participant_municipalities")
     if not chosen:
         return None
-    return School.objects.filter(is_active=True, municipality__in=chosen)
+    return School.objects.open_on(form.cleaned_data["as_of"]).filter(municipality__in=chosen)
 
 
 @login_required
@@ -67,12 +67,49 @@ def campaign_edit(request, slug):
         fields = {
             k: v for k, v in form.cleaned_data.items() if k not in ("participant_municipalities", "slug")
         }
-        services.campaign_update(
-            campaign=campaign, user=request.user, participants=_participants_from(form), **fields
-        )
-        messages.success(request, "Изменения сохранены.")
-        return redirect("monitoring:campaign", slug=campaign.slug)
+        try:
+            services.campaign_update(
+                campaign=campaign, user=request.user, participants=_participants_from(form), **fields
+            )
+        except services.ServiceError as exc:
+            form.add_error("participant_municipalities", str(exc))
+        else:
+            messages.success(request, "Изменения сохранены.")
+            return redirect("monitoring:campaign", slug=campaign.slug)
     return render(request, "monitoring/campaign_form.html", {"form": form, "campaign": campaign})
+
+
+MSG_PARTICIPANTS_SAVED = "Состав участников изменён: включено {added}, исключено {removed}."
+
+
+def _ids(values) -> list[int]:
+    return [int(v) for v in values if str(v).isdigit()]
+
+
+@login_required
+def campaign_participants(request, slug):
+    """Review and change who takes part: add organisations opened since, remove closed ones."""
+    _require_regional(request.user)
+    campaign = selectors.campaign_get(user=request.user, slug=slug)
+    if request.method == "POST":
+        add_ids, remove_ids = _ids(request.POST.getlist("add")), _ids(request.POST.getlist("remove"))
+        try:
+            services.campaign_participants_change(
+                campaign_id=campaign.pk,
+                user=request.user,
+                add_ids=add_ids,
+                remove_ids=remove_ids,
+                reason=request.POST.get("reason", "")[:300],
+            )
+        except services.ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, MSG_PARTICIPANTS_SAVED.format(added=len(add_ids), removed=len(remove_ids))
+            )
+        return redirect("monitoring:participants", slug=campaign.slug)
+    review = selectors.campaign_participants_review(user=request.user, campaign=campaign)
+    return render(request, "monitoring/participants.html", {"campaign": campaign, **review})
 
 
 @login_required

@@ -422,3 +422,9 @@ def report_hand_in_imported(*, report_id: int, user, note: str) -> SchoolReport:
         _set_status(report, ReportStatus.APPROVED, user)
         _log(report, WorkflowEvent.Action.APPROVE, ReportStatus.SUBMITTED, user, note)
     return report
+
+
+def report_record_import(*, report_id: int, user, from_state: str, comment: str) -> WorkflowEvent:
+    """The journal entry «загружен из таблицы» of a report written by an import."""
+    report = SchoolReport.objects.select_related("school").get(pk=report_id)
+    return _log(report, WorkflowEvent.Action.IMPORT, from_state, user, comment)

@@ -170,8 +170,9 @@ def _switched(campaign: Campaign, qs) -> list[dict]:
         .annotate(
             previous_system_id=Subquery(previous.values("system_id")[:1]),
             previous_system=Subquery(previous.values("system__name")[:1]),
+            previous_used=Subquery(previous.values("system__is_used")[:1]),
         )
-        .filter(previous_system_id__isnull=False)
+        .filter(previous_system_id__isnull=False, system__is_used=True, previous_used=True)
         .exclude(system_id=F("previous_system_id"))
         .values(
             "school__short_name", "school__municipality__name", "previous_system", "system__name", "notes"
@@ -185,6 +186,28 @@ def _switched(campaign: Campaign, qs) -> list[dict]:
             "from": r["previous_system"],
             "to": r["system__name"],
             "notes": r["notes"],
+        }
+        for r in rows
+    ]
+
+
+def _adopted(campaign: Campaign, qs) -> list[dict]:
+    """Organisations that started to use a system: last year «не используется» or no report."""
+    if not campaign.previous_id:
+        return []
+    previous = SchoolReport.objects.filter(campaign_id=campaign.previous_id, school_id=OuterRef("school_id"))
+    rows = (
+        qs.filter(system__is_used=True)
+        .annotate(previous_used=Subquery(previous.values("system__is_used")[:1]))
+        .filter(Q(previous_used__isnull=True) | Q(previous_used=False))
+        .values("school__short_name", "school__municipality__name", "system__name")
+        .order_by("school__municipality__sort_order", "school__short_name")
+    )
+    return [
+        {
+            "school": r["school__short_name"],
+            "municipality": r["school__municipality__name"],
+            "to": r["system__name"],
         }
         for r in rows
     ]
@@ -276,6 +299,7 @@ def compute_figures(
         else []
     )
     figures["switched"] = _switched(campaign, qs)
+    figures["adopted"] = _adopted(campaign, qs)
     figures["problems"] = _problems(qs)
     figures["thresholds"] = {
         "min_teacher_workstations_per_teacher": MIN_TEACHER_WORKSTATIONS_PER_TEACHER,

@@ -109,6 +109,11 @@ def sections(f: dict) -> list[Section]:
         switched.paragraphs.append(
             "Организаций, сменивших систему, нет." if prev else "Предыдущего мониторинга для сравнения нет."
         )
+    if f.get("adopted"):
+        switched.paragraphs.append(
+            f"Начали использовать систему (в прошлом мониторинге — «не используется» или отчёта не было): "
+            f"{ru.orgs(len(f['adopted']))}; сменой системы это не считается."
+        )
     out.append(switched)
 
     pj, pjp = f["paper_journal"], f["paper_journal_pct"]

@@ -102,6 +102,10 @@ def _preview(result) -> dict:
         "planned": [dataclasses.asdict(p) | {"action_label": p.action_label} for p in result.planned],
         "errors": [dataclasses.asdict(e) for e in result.errors],
         "warnings": [dataclasses.asdict(w) for w in result.warnings],
+        "error_rows": result.error_rows,
+        "new_organisations": [dataclasses.asdict(n) for n in result.new_organisations],
+        "respelled": [dataclasses.asdict(r) for r in result.respelled],
+        "missing": [dataclasses.asdict(m) for m in result.missing],
         "written": result.written,
     }
 

@@ -3,7 +3,7 @@ from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Branch, EdmsSystem, EdmsVendor, Municipality, School
+from .models import Branch, EdmsSystem, EdmsVendor, Municipality, MunicipalityAlias, School
 
 
 class RegionalImportExportMixin:
@@ -26,7 +26,18 @@ class MunicipalityResource(resources.ModelResource):
 class SchoolResource(resources.ModelResource):
     class Meta:
         model = School
-        fields = ("id", "municipality", "short_name", "full_name", "address", "is_active", "external_code")
+        fields = (
+            "id",
+            "municipality",
+            "short_name",
+            "full_name",
+            "address",
+            "is_active",
+            "external_code",
+            "closed_on",
+            "close_reason",
+            "merged_into",
+        )
 
 
 class BranchResource(resources.ModelResource):
@@ -52,9 +63,15 @@ class EdmsSystemResource(resources.ModelResource):
         )
 
 
+class MunicipalityAliasInline(admin.TabularInline):
+    model = MunicipalityAlias
+    extra = 1
+
+
 @admin.register(Municipality)
 class MunicipalityAdmin(RegionalImportExportMixin, ImportExportModelAdmin):
     resource_classes = [MunicipalityResource]
+    inlines = [MunicipalityAliasInline]
     list_display = ("name", "code", "kind", "sort_order")
     list_filter = ("kind",)
     search_fields = ("name", "code")
@@ -68,8 +85,9 @@ class BranchInline(admin.TabularInline):
 @admin.register(School)
 class SchoolAdmin(RegionalImportExportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [SchoolResource]
-    list_display = ("short_name", "municipality", "address", "is_active")
-    list_filter = ("municipality", "is_active")
+    list_display = ("short_name", "municipality", "address", "is_active", "closed_on", "close_reason")
+    list_filter = ("municipality", "is_active", "close_reason")
+    autocomplete_fields = ("merged_into",)
     search_fields = ("short_name", "full_name", "address")
     list_select_related = ("municipality",)
     inlines = [BranchInline]
@@ -95,3 +113,10 @@ class EdmsSystemAdmin(RegionalImportExportMixin, ImportExportModelAdmin):
     resource_classes = [EdmsSystemResource]
     list_display = ("name", "short_name", "vendor", "installation", "is_used", "is_active", "sort_order")
     list_select_related = ("vendor",)
+
+
+@admin.register(MunicipalityAlias)
+class MunicipalityAliasAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "municipality")
+    list_filter = ("municipality",)
+    search_fields = ("name",)

@@ -2,16 +2,14 @@
 
 from django.core.management.base import CommandError
 
-from core.text import normalize_name
-
+from .matching import MunicipalityMatcher
 from .models import Municipality
 
 
 def find_municipality(name: str) -> Municipality:
-    """A municipality by its name or code, ignoring case, quotes and extra spaces."""
-    wanted = normalize_name(name)
-    for municipality in Municipality.objects.all():
-        if wanted in (normalize_name(municipality.name), normalize_name(municipality.code)):
-            return municipality
-    names = ", ".join(Municipality.objects.values_list("name", flat=True))
-    raise CommandError(f"МО «{name}» не найдено. Допустимые значения: {names}.")
+    """A municipality by its name, code or another spelling («г. Томск», «Томский р-н», «ОГОО»)."""
+    matcher = MunicipalityMatcher()
+    match = matcher.find(name)
+    if match is None:
+        raise CommandError(matcher.unknown_message(name))
+    return match.municipality

@@ -1,7 +1,7 @@
 """Organisations of the region and the reference lists of EDMS vendors and systems."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 
@@ -37,6 +37,31 @@ class Municipality(models.Model):
         return self.kind == self.Kind.REGIONAL
 
 
+class MunicipalityAlias(models.Model):
+    """Another way people write a municipality's name in tables («г. Томск», «ОГОО» …)."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="aliases", verbose_name="МО"
+    )
+    name = models.CharField("написание", max_length=200, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "другое написание МО"
+        verbose_name_plural = "другие написания МО"
+        ordering = ["municipality__sort_order", "name"]
+        constraints = [models.CheckConstraint(condition=~Q(name=""), name="municipalityalias_not_empty")]
+
+    def __str__(self):
+        return self.name
+
+
+class SchoolQuerySet(models.QuerySet):
+    def open_on(self, day):
+        """Organisations working on the day: active, or closed only after it."""
+        return self.filter(Q(closed_on__isnull=True, is_active=True) | Q(closed_on__gt=day))
+
+
 class School(models.Model):
     """A general-education organisation (ОО), a legal entity."""
 
@@ -50,7 +75,24 @@ class School(models.Model):
     external_code = models.CharField(
         "внешний код", max_length=40, blank=True, help_text="Код для сверки с внешними реестрами."
     )
+
+    class CloseReason(models.TextChoices):
+        CLOSED = "closed", "ликвидирована"
+        MERGED = "merged", "присоединена к другой организации"
+
+    closed_on = models.DateField("прекратила деятельность", null=True, blank=True)
+    close_reason = models.CharField("причина", max_length=10, choices=CloseReason.choices, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_schools",
+        verbose_name="присоединена к",
+    )
     history = HistoricalRecords()
+
+    objects = SchoolQuerySet.as_manager()
 
     class Meta:
         verbose_name = "общеобразовательная организация"
@@ -66,6 +108,18 @@ class School(models.Model):
                 name="school_unique_external_code",
             ),
             models.CheckConstraint(condition=~Q(short_name=""), name="school_short_name_not_empty"),
+            # An end date goes with a reason; «merged» names the organisation it joined, and only it does.
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True, close_reason="")
+                | Q(closed_on__isnull=False, close_reason__in=["closed", "merged"]),
+                name="school_closed_on_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(close_reason="merged", merged_into__isnull=False)
+                | (~Q(close_reason="merged") & Q(merged_into__isnull=True)),
+                name="school_merged_into_iff_merged",
+            ),
+            models.CheckConstraint(condition=~Q(merged_into=F("pk")), name="school_not_merged_into_self"),
         ]
 
     def __str__(self):

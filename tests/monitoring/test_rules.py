@@ -111,6 +111,34 @@ def test_system_changed_without_note_is_an_error(systems):
     assert fixed.errors == []
 
 
+def test_adopting_a_system_needs_no_note(systems):
+    """Last year «не используется» (or no report at all): starting to use a system is no switch."""
+    not_used = values(systems, system=systems["none"])
+    adopted = check_report(values(systems), previous=not_used)
+    assert not {f.code for f in adopted.findings} & {"system_changed", "system_stopped"}
+    first_year = check_report(values(systems), previous=None)
+    assert not {f.code for f in first_year.findings} & {"system_changed", "system_stopped"}
+
+
+def test_stopping_to_use_a_system_is_a_warning_needing_an_explanation(systems):
+    stopped_values = {
+        **values(systems, system=systems["none"]),
+        **dict.fromkeys(rules.USER_COUNT_FIELDS, 0),
+    }
+    result = check_report(stopped_values, previous=values(systems))
+    assert ("system_stopped", "system") in codes(result, rules.WARNING)
+    assert not [f for f in result.errors if f.code == "system_changed"]
+    submitted = check_report(stopped_values, previous=values(systems), for_submission=True)
+    assert ("unexplained", "system") in codes(submitted, rules.ERROR)
+    explained = check_report(
+        stopped_values,
+        previous=values(systems),
+        for_submission=True,
+        explanations={"system_stopped": {"text": "Договор не продлён"}},
+    )
+    assert ("unexplained", "system") not in codes(explained, rules.ERROR)
+
+
 def test_count_change_over_threshold_is_a_warning(systems):
     previous = values(systems)
     moved = int(FULL_VALUES["students_total"] * (1 + (rules.COUNT_CHANGE_WARNING_PCT + 1) / 100))

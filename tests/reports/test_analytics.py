@@ -149,6 +149,24 @@ def test_figures_on_known_data(world, known):
     ]
 
 
+def test_adopters_are_counted_apart_from_switchers(world, known):
+    """B1 had «не используется» and B2 had no report last year: both now use a system (adoption);
+    A2 went from ТЭШ to Дневник.ру (a switch). Stopping (B1 in the data above) is neither."""
+    from reports.narrative import sections
+
+    SchoolReport.objects.filter(campaign=known, school=world.school_b1).update(
+        system=SchoolReport.objects.get(campaign=known, school=world.school_a1).system
+    )
+    f = compute_figures(known, include_unapproved=True)
+    assert [s["school"] for s in f["switched"]] == ["МАОУ СОШ № 2 г. Томска"]
+    assert [(a["school"], a["to"]) for a in f["adopted"]] == [
+        ("МБОУ «СОШ № 76»", "«Электронная школа» (ТЭШ)"),
+        (world.school_b2.short_name, "«Электронная школа» (ТЭШ)"),
+    ]
+    text = " ".join(p for section in sections(f) for p in section.paragraphs)
+    assert "Начали использовать систему" in text and ru.orgs(2) in text
+
+
 def test_previous_campaign_comparison(world, known):
     f = compute_figures(known)
     prev = f["previous"]

@@ -10,7 +10,7 @@ from monitoring import workflow
 from monitoring.models import ReportBranch, ReportEvent, SchoolReport, WorkflowEvent
 from monitoring.services import VALUE_FIELDS
 from reports.excel.export import FIRST_DATA_ROW, write_appendix1
-from reports.excel.importer import import_appendix1
+from reports.excel.importer import Issue, import_appendix1
 from schools.models import Branch, School
 from tests.factories import campaign
 
@@ -375,3 +375,114 @@ def test_tables_loaded_by_the_region_are_approved(world, tmp_path):
     path = _workbook_with(tmp_path, [_row("ЗАТО Северск", "МБОУ «СОШ № 77»")])
     assert _run(path, world.methodist, target, dry_run=False).errors == []
     assert SchoolReport.objects.get(campaign=target, school=world.school_b2).status == "approved"
+
+
+def test_dry_run_of_a_region_lists_new_respelled_missing_and_error_rows(
+    world, tmp_path, client_for, settings
+):
+    """Before anything is written: who is new, who was found under another spelling (both shown),
+    who took part last year but is not in the table, and which rows have errors."""
+    from reports.excel.plan import MSG_UNKNOWN_SCHOOL
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    previous = campaign("2014", status="closed")
+    target = campaign("2015", previous=previous, participants=[])
+    rows = [
+        _row("г. Томск", "маоу сош № 1 г. томска"),
+        _row("ЗАТО г. Северск", "МАОУ СОШ № 300 г. Северска"),
+        _row("Томский р-н", "МБОУ Новая СОШ"),
+    ]
+    path = _workbook_with(tmp_path, rows)
+    before = _state()
+    result = _run(path, world.methodist, target, dry_run=True, create_missing=True)
+    assert result.errors == [] and not result.written and _state() == before
+    assert [(n.row, n.municipality, n.name) for n in result.new_organisations] == [
+        (4, "ЗАТО Северск", "МАОУ СОШ № 300 г. Северска"),
+        (5, "Томский район", "МБОУ Новая СОШ"),
+    ]
+    assert {(r.row, r.column, r.written, r.known) for r in result.respelled} == {
+        (3, 2, "г. Томск", "Город Томск"),
+        (3, 3, "маоу сош № 1 г. томска", "МАОУ СОШ № 1 г. Томска"),
+        (4, 2, "ЗАТО г. Северск", "ЗАТО Северск"),
+        (5, 2, "Томский р-н", "Томский район"),
+    }
+    assert {m.name for m in result.missing} == {
+        world.school_a2.short_name,
+        world.school_b1.short_name,
+        world.school_b2.short_name,
+    }
+
+    # With an error the preview names the row and column, and the page shows all the lists.
+    rows.append(_row("Город Томск", "МАОУ СОШ № 999 г. Томска"))
+    path = _workbook_with(tmp_path, rows, name="region.xlsx")
+    result = _run(path, world.methodist, target, dry_run=False)
+    assert result.error_rows == [4, 5, 6] and not result.written and _state() == before
+    assert result.errors[0] == Issue(
+        4, 3, MSG_UNKNOWN_SCHOOL.format(name="МАОУ СОШ № 300 г. Северска", municipality="ЗАТО Северск")
+    )
+    client = client_for(world.methodist)
+    url = reverse("reports:import", args=[target.slug])
+    with open(path, "rb") as fh:
+        page = client.post(url, {"file": fh}, follow=True).content.decode()
+    assert "Строки с ошибками: 4, 5, 6." in page and "Загрузить данные" not in page
+    assert "Найдены под другим написанием (4)" in page and "ЗАТО г. Северск" in page
+    assert "Нет в таблице, хотя участвовали в прошлом мониторинге (3)" in page
+    with open(path, "rb") as fh:
+        page = client.post(url, {"file": fh, "create_missing": "on"}, follow=True).content.decode()
+    assert "Будут зарегистрированы (3)" in page and "Загрузить данные" in page
+    assert "<td>Томский р-н</td><td>Томский район</td>" in page
+    assert _state() == before
+
+
+def test_command_lists_the_dry_run(world, tmp_path, capsys):
+    target = campaign("2015", participants=[])
+    path = _workbook_with(tmp_path, [_row("г. Томск", "МАОУ СОШ № 500 г. Томска")])
+    call_command("import_appendix1", str(path), "--campaign", target.slug, "--dry-run", "--create-missing")
+    out = capsys.readouterr().out
+    assert "Будут зарегистрированы (1):" in out and "строка 3: Город Томск: МАОУ СОШ № 500 г. Томска" in out
+    assert "строка 3, графа 2: «г. Томск» → «Город Томск»" in out
+    assert not School.objects.filter(short_name="МАОУ СОШ № 500 г. Томска").exists()
+    bad = _workbook_with(tmp_path, [_row("Нижний Тагил", "МАОУ СОШ № 500 г. Томска")], name="bad.xlsx")
+    with pytest.raises(CommandError, match="Ничего не записано"):
+        call_command("import_appendix1", str(bad), "--campaign", target.slug, "--create-missing")
+    err = capsys.readouterr().err
+    assert "строка 3, графа 2: МО «Нижний Тагил» не найдено. Допустимые значения: Город Томск" in err
+    assert "Строки с ошибками: 3." in err
+
+
+def test_closed_school_cannot_get_a_report(world, tmp_path):
+    import datetime
+
+    from schools import services as school_services
+
+    school_services.school_close(
+        school_id=world.school_a1.pk,
+        closed_on=datetime.date(2015, 6, 1),
+        reason="closed",
+        user=world.methodist,
+    )
+    target = campaign("2015", participants=[])
+    path = _workbook_with(tmp_path, [_row("Город Томск", "МАОУ СОШ № 1 г. Томска")])
+    result = _run(path, world.methodist, target, dry_run=False)
+    assert [(e.row, e.column) for e in result.errors] == [(3, 3)]
+    assert "закрыта 01.06.2015" in result.errors[0].message
+    assert not SchoolReport.objects.filter(campaign=target).exists()
+
+
+def test_new_organisations_registered_through_services_with_history(world, tmp_path):
+    target = campaign("2015", participants=[])
+    rows = [
+        _row("Город Томск", "МАОУ СОШ № 777 г. Томска"),
+        [None, None, None, "Филиал в д. Дальней", "ТЭШ", "Сидорова В. П., учитель", "55-01-01"],
+    ]
+    path = _workbook_with(tmp_path, rows)
+    result = _run(path, world.methodist, target, dry_run=False, create_missing=True)
+    assert result.errors == []
+    school = School.objects.get(short_name="МАОУ СОШ № 777 г. Томска")
+    assert school.history.get().history_user == world.methodist
+    branch = school.branches.get()
+    assert branch.history.get().history_user == world.methodist
+    row = ReportBranch.objects.get(branch=branch)
+    assert row.history.first().history_user == world.methodist
+    assert target.participants.filter(pk=school.pk).exists()
+    assert WorkflowEvent.objects.filter(report__school=school, action="import").count() == 1

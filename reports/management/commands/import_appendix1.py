@@ -54,6 +54,21 @@ class Command(BaseCommand):
                 dry_run=dry_run,
             )
         self.stdout.write(result.summary())
+        if result.new_organisations:
+            self.stdout.write(f"Будут зарегистрированы ({len(result.new_organisations)}):")
+            for new in result.new_organisations:
+                what = f"{new.name}, филиал «{new.branch}»" if new.branch else new.name
+                self.stdout.write(f"  строка {new.row}: {new.municipality}: {what}")
+        if result.respelled:
+            self.stdout.write(f"Найдены под другим написанием ({len(result.respelled)}):")
+            for r in result.respelled:
+                self.stdout.write(f"  строка {r.row}, графа {r.column}: «{r.written}» → «{r.known}»")
+        if result.missing:
+            self.stdout.write(
+                f"Нет в таблице, хотя участвовали в прошлом мониторинге ({len(result.missing)}):"
+            )
+            for m in result.missing:
+                self.stdout.write(f"  {m.municipality}: {m.name}" + (f" ({m.note})" if m.note else ""))
         for warning in result.warnings:
             self.stdout.write(
                 f"  предупреждение: строка {warning.row}, графа {warning.column or '—'}: {warning.message}"
@@ -63,6 +78,8 @@ class Command(BaseCommand):
                 f"  ошибка: строка {error.row or '—'}, графа {error.column or '—'}: {error.message}"
             )
         if result.errors:
+            rows = ", ".join(map(str, result.error_rows))
+            self.stderr.write(f"Строки с ошибками: {rows or '—'}.")
             raise CommandError(f"Ошибок: {len(result.errors)}. Ничего не записано.")
         if dry_run:
             self.stdout.write("Проверка завершена, ничего не записано (--dry-run).")

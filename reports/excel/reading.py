@@ -1,0 +1,127 @@
+"""Reading an Appendix 1 workbook: safety checks, then the cells of every row below the number row.
+
+Nothing here knows about organisations: the result is raw rows (sheet row number → cells) and the
+helpers that turn a cell into text or a whole number with a message saying what is wrong.
+"""
+
+from dataclasses import dataclass
+
+import openpyxl
+
+from .safety import UnsafeWorkbook, check_xlsx
+
+MSG_NO_NUMBER_ROW = (
+    "Не найдена строка с номерами граф 1, 2, 3 … 25: проверьте, что таблица в формате Приложения 1."
+)
+MSG_FORMULA_NO_VALUE = (
+    "В ячейке формула без сохранённого значения: откройте файл в Excel или LibreOffice, сохраните его "
+    "заново или замените формулу числом."
+)
+MSG_NOT_INTEGER = "Ожидается целое число, указано «{value}»."
+MSG_BROKEN_FILE = "Не удалось прочитать файл: он повреждён или это не таблица Excel."
+
+LAST_COLUMN = 26  # 25 official columns and the extra «14а» of our own export
+
+
+class WorkbookUnreadable(Exception):
+    """The file cannot be read as an Appendix 1 table; the message says why, in Russian."""
+
+
+class FormulaWithoutValue:
+    """A cell holding a formula whose value was never saved (the file was not opened in Excel)."""
+
+
+@dataclass
+class RawRow:
+    number: int  # 1-based sheet row
+    cells: dict[int, object]  # column number (1…26) → value
+
+
+def read_workbook(fileobj, file_name: str) -> list[RawRow]:
+    """The rows under the number row of the first sheet. Raises :class:`WorkbookUnreadable`."""
+    try:
+        check_xlsx(fileobj, file_name)
+        rows = _read_rows(fileobj)
+    except UnsafeWorkbook as exc:
+        raise WorkbookUnreadable(str(exc)) from exc
+    except WorkbookUnreadable:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parser failure is a broken file for the user
+        raise WorkbookUnreadable(MSG_BROKEN_FILE) from exc
+    return rows
+
+
+def _read_rows(fileobj) -> list[RawRow]:
+    formulas_book = openpyxl.load_workbook(fileobj, read_only=True, data_only=False)
+    fileobj.seek(0)
+    values_book = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
+    try:
+        pairs = zip(
+            formulas_book.worksheets[0].iter_rows(min_col=1, max_col=LAST_COLUMN),
+            values_book.worksheets[0].iter_rows(min_col=1, max_col=LAST_COLUMN, values_only=True),
+            strict=False,
+        )
+        rows, found = [], False
+        for index, (formula_cells, values) in enumerate(pairs, start=1):
+            values = list(values) + [None] * (LAST_COLUMN - len(values))
+            if not found:
+                found = _is_number_row(values)
+                continue
+            cells = {}
+            for col, (cell, value) in enumerate(zip(formula_cells, values, strict=False), start=1):
+                no_value = getattr(cell, "data_type", None) == "f" and value is None
+                cells[col] = FormulaWithoutValue() if no_value else value
+            rows.append(RawRow(index, cells))
+    finally:
+        formulas_book.close()
+        values_book.close()
+    if not found:
+        raise WorkbookUnreadable(MSG_NO_NUMBER_ROW)
+    return rows
+
+
+def _is_number_row(values) -> bool:
+    for expected, value in enumerate(values[:25], start=1):
+        try:
+            if int(float(str(value).strip())) != expected:
+                return False
+        except (TypeError, ValueError):
+            return False
+    return True
+
+
+def text(value) -> str:
+    """A cell as one line of text ("" for empty cells and formulas without a value)."""
+    if value is None or isinstance(value, FormulaWithoutValue):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def multiline_text(value) -> str:
+    """A cell as text keeping its line breaks (column 25, notes)."""
+    if value is None or isinstance(value, FormulaWithoutValue):
+        return ""
+    return str(value).strip()
+
+
+def integer(value) -> tuple[int | None, str | None]:
+    """A cell as a whole number: (number or None when empty, or None and the message)."""
+    if isinstance(value, FormulaWithoutValue):
+        return None, MSG_FORMULA_NO_VALUE
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    if isinstance(value, bool):
+        return None, MSG_NOT_INTEGER.format(value=value)
+    if isinstance(value, int):
+        return value, None
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value), None
+        return None, MSG_NOT_INTEGER.format(value=value)
+    digits = "".join(str(value).split()).replace("−", "-")
+    try:
+        return int(digits), None
+    except ValueError:
+        return None, MSG_NOT_INTEGER.format(value=text(value))
