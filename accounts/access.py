@@ -111,7 +111,11 @@ def person_actions(*, user, person, open_invitation=None) -> frozenset[str]:
         return frozenset()
     if person.role not in (Role.COORDINATOR, Role.SPECIALIST) or person.is_superuser:
         return frozenset()
-    if person.role == Role.SPECIALIST and user.effective_role == Role.SPECIALIST:
+    if user.effective_role == Role.SPECIALIST and not (
+        person.role == Role.COORDINATOR
+        and person.school_id is not None
+        and person.school.municipality_id == user.municipality_id
+    ):
         return frozenset()
     actions = set()
     if person.is_active:

@@ -49,8 +49,13 @@ class PortalPasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "registration/password_reset_subject.txt"
 
     def form_valid(self, form):
-        self.domain_override, protocol = portal_domain_and_protocol()
-        self.extra_email_context = {"protocol": protocol, "portal_url": portal_url("/")}
+        domain, protocol = portal_domain_and_protocol()
+        self.extra_email_context = {
+            "domain": domain,
+            "site_name": domain,
+            "protocol": protocol,
+            "portal_url": portal_url("/"),
+        }
         return super().form_valid(form)
 
 
