@@ -4,7 +4,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -57,6 +56,10 @@ ACTION_SERVICES = {
 }
 
 
+def _forbidden(request, message):
+    return render(request, "people/forbidden.html", {"message": message}, status=403)
+
+
 def people_manager_required(view):
     @login_required
     @wraps(view)
@@ -64,7 +67,7 @@ def people_manager_required(view):
         if request.user.effective_role not in (Role.SPECIALIST, Role.METHODIST, Role.ADMIN) or not (
             request.user.is_active
         ):
-            raise PermissionDenied(PEOPLE_FORBIDDEN)
+            return _forbidden(request, PEOPLE_FORBIDDEN)
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -229,7 +232,7 @@ def invite_coordinators(request):
 @people_manager_required
 def invite_specialist(request):
     if not request.user.is_regional:
-        raise PermissionDenied(SPECIALIST_INVITE_FORBIDDEN)
+        return _forbidden(request, SPECIALIST_INVITE_FORBIDDEN)
     form = SpecialistInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
