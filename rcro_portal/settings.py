@@ -20,6 +20,7 @@ Environment variables:
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -202,6 +203,11 @@ CELERY_BEAT_SCHEDULE = {
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+if EMAIL_CONFIG["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
+    # filemail:///var/mail/rcro is the absolute directory /var/mail/rcro (django-environ drops the
+    # leading slash); filemail://var/mail is relative to the working directory.
+    _mail_url = urlsplit(env.str("EMAIL_URL"))
+    EMAIL_FILE_PATH = (_mail_url.netloc + _mail_url.path) if _mail_url.netloc else _mail_url.path
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="РЦРО: мониторинг СЭД <noreply@rcro.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Every link in an e-mail starts with this address (core.links.portal_url).
