@@ -150,19 +150,19 @@ def invitation_create(
         _check(can_invite(user, role=role, school=school, municipality=municipality), INVITATION_FORBIDDEN)
     refusal = email_refusal(email)
     _check(refusal is None, refusal or "")
-    person = User(
-        username=_unique_username(email),
-        email=email,
-        role=role,
-        school=school if role == Role.COORDINATOR else None,
-        municipality=municipality if role == Role.SPECIALIST else None,
-        **_split_name(full_name),
-    )
-    person.set_unusable_password()
-    person.save()
-    now = timezone.now()
     try:
+        # Two invitations of one address at once: the database lets only one through.
         with transaction.atomic():
+            person = User(
+                username=_unique_username(email),
+                email=email,
+                role=role,
+                school=school if role == Role.COORDINATOR else None,
+                municipality=municipality if role == Role.SPECIALIST else None,
+                **_split_name(full_name),
+            )
+            person.set_unusable_password()
+            person.save()
             invitation = Invitation.objects.create(
                 user=person,
                 email=email,
@@ -172,7 +172,7 @@ def invitation_create(
                 created_by=user,
                 expires_at=invitation_valid_until(),
                 sent_count=1,
-                last_sent_at=now,
+                last_sent_at=timezone.now(),
             )
     except IntegrityError:
         raise InvitationError(INVITATION_ALREADY_OPEN.format(email=email)) from None
@@ -299,7 +299,7 @@ def user_activate(*, person: User, user: User) -> User:
 @transaction.atomic
 def coordinator_change_school(*, person: User, school, user: User) -> User:
     """Attach a coordinator's account to another school (when the responsible person moves)."""
-    person = User.objects.select_for_update().select_related("school").get(pk=person.pk)
+    person = User.objects.select_for_update().get(pk=person.pk)
     _check_may_manage(user, person, PersonAction.CHANGE_SCHOOL)
     _check(can_invite(user, role=Role.COORDINATOR, school=school), INVITATION_FORBIDDEN)
     _check(person.school_id != school.pk, SCHOOL_CHANGE_SAME)
