@@ -197,3 +197,37 @@ def test_resend_and_revoke_from_page(world, client_for, mailoutbox, django_captu
     response = client.post(url("action", invitation.user_id, "resend"), follow=True)
     assert response.status_code == 200
     assert "Отправить приглашение повторно" not in response.content.decode()
+
+
+def test_person_list_page_query_count_does_not_grow(world, client_for, django_assert_max_num_queries):
+    from tests.factories import SchoolFactory
+
+    client = client_for(world.methodist)
+
+    def add(n):
+        for _ in range(n):
+            school = SchoolFactory(municipality=world.mun_x)
+            invitation_create(
+                email=f"{school.pk}@school.example",
+                role=Role.COORDINATOR,
+                school=school,
+                user=world.methodist,
+            )
+
+    add(2)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url("list")).status_code == 200
+    add(15)
+    with django_assert_max_num_queries(len(few)):
+        html = client.get(url("list")).content.decode()
+    assert html.count('data-state="invited"') == 17
+
+
+def test_change_school_form_offers_only_own_municipality(world, client_for):
+    html = client_for(world.specialist_x).get(url("person", world.coordinator_a.pk)).content.decode()
+    assert "Сменить организацию координатора" in html
+    assert f'value="{world.school_a2.pk}"' in html
+    assert f'value="{world.school_b1.pk}"' not in html and f'value="{world.school_b2.pk}"' not in html
