@@ -68,3 +68,28 @@ def test_invited_coordinator_sets_password_and_sees_only_their_school(
     response = page.goto(live_server.url + f"/orgs/{world.school_a1.pk}/")
     assert response.status == 404
     assert page.goto(live_server.url + "/people/").status == 403
+
+
+def test_specialist_invites_coordinators_from_people_page(page, world, live_server, settings, shot):
+    from tests.browser.conftest import login
+
+    settings.PORTAL_BASE_URL = live_server.url
+    current = campaign("2017")
+    report(current, world.school_a2, coordinator_email="koord.a2@school.example")
+    report(current, world.school_b2, coordinator_email="koord.b2@school.example")
+    login(page, "spec_x")
+    page.get_by_role("link", name="Люди").click()
+    expect(page.get_by_role("heading", name="Люди")).to_be_visible()
+    expect(page.locator("#people")).to_contain_text(world.school_a1.short_name)
+    expect(page.locator("#people")).not_to_contain_text(world.school_b1.short_name)
+    assert not axe_violations(page)
+    page.get_by_role("link", name="Пригласить координаторов").click()
+    expect(page.locator("#candidates")).to_contain_text("koord.a2@school.example")
+    expect(page.locator("#candidates")).not_to_contain_text("koord.b2@school.example")
+    assert not axe_violations(page)
+    page.get_by_role("button", name="Все школы без активного координатора").click()
+    expect(page.get_by_text("Отправлено: 1 приглашение")).to_be_visible()
+    shot(page, "people-invite-coordinators")
+    assert [m.to for m in mail.outbox] == [["koord.a2@school.example"]]
+    page.get_by_role("link", name="Учётные записи").click()
+    expect(page.locator("#people")).to_contain_text("приглашён")
