@@ -123,3 +123,11 @@ def test_workflow_links_use_portal_base_url(settings):
     settings.PORTAL_BASE_URL = "https://monitoring.example:8443/"
     assert portal_url("/campaigns/") == "https://monitoring.example:8443/campaigns/"
     assert portal_domain_and_protocol() == ("monitoring.example:8443", "https")
+
+
+def test_login_updates_last_login_without_history_record(client, world):
+    before = world.coordinator_a.history.count()
+    client.post(reverse("login"), {"username": "coord_a@test.example", "password": "secret-pass-123"})
+    world.coordinator_a.refresh_from_db()
+    assert world.coordinator_a.last_login is not None
+    assert world.coordinator_a.history.count() == before
