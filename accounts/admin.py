@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import User
+from core.admin import ReadOnlyAdmin
+
+from .models import Invitation, User
 from .services import user_apply_role
 
 
@@ -27,3 +30,23 @@ class UserAdmin(BaseUserAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         user_apply_role(user=obj)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    """Invitations change only through the people page and the invite_coordinators command."""
+
+    list_display = (
+        "email",
+        "role",
+        "school",
+        "municipality",
+        "created_at",
+        "expires_at",
+        "sent_count",
+        "accepted_at",
+        "revoked_at",
+    )
+    list_filter = ("role", "municipality")
+    list_select_related = ("school", "municipality")
+    search_fields = ("email", "school__short_name")

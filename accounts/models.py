@@ -3,6 +3,8 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
+from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -41,6 +43,8 @@ class User(AbstractUser):
         verbose_name="организация",
         help_text="Только для координаторов ОО.",
     )
+    # Who changed a person's role, organisation or access, and when; logins are not kept here.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = "пользователь"
@@ -88,3 +92,102 @@ class User(AbstractUser):
     @property
     def is_coordinator(self) -> bool:
         return self.is_active and self.effective_role == Role.COORDINATOR
+
+
+class InvitationState(models.TextChoices):
+    PENDING = "pending", "ожидает ответа"
+    EXPIRED = "expired", "истёк срок"
+    ACCEPTED = "accepted", "принято"
+    REVOKED = "revoked", "отозвано"
+
+
+class Invitation(models.Model):
+    """An e-mailed one-time link to set the password of an account created for a person.
+
+    The link carries a token signed with the secret key over the invitation, its e-mail and the
+    number of times it was sent; nothing secret is stored, and sending again makes older links
+    invalid. Accepting or revoking ends the invitation.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="invitations", verbose_name="пользователь"
+    )
+    email = models.EmailField("e-mail")
+    role = models.CharField("роль", max_length=16, choices=Role.choices)
+    school = models.ForeignKey(
+        "schools.School",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name="организация",
+    )
+    municipality = models.ForeignKey(
+        "schools.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name="МОУО",
+    )
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="кто пригласил",
+    )
+    created_at = models.DateTimeField("создано", auto_now_add=True)
+    expires_at = models.DateTimeField("действует до")
+    sent_count = models.PositiveIntegerField("отправлено раз", default=0)
+    last_sent_at = models.DateTimeField("последняя отправка", null=True, blank=True)
+    accepted_at = models.DateTimeField("принято", null=True, blank=True)
+    revoked_at = models.DateTimeField("отозвано", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "приглашение"
+        verbose_name_plural = "приглашения"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_user",
+                violation_error_message="У пользователя уже есть действующее приглашение.",
+            ),
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+                violation_error_message="На этот адрес уже отправлено действующее приглашение.",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="invitation_not_accepted_and_revoked",
+                violation_error_message="Приглашение не может быть одновременно принятым и отозванным.",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=[Role.COORDINATOR, Role.SPECIALIST]),
+                name="invitation_role_invitable",
+                violation_error_message="Приглашать можно только координаторов ОО и специалистов МОУО.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} ({self.get_role_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        """Neither accepted nor revoked (it may still have expired)."""
+        return self.accepted_at is None and self.revoked_at is None
+
+    def state(self, now) -> str:
+        if self.accepted_at:
+            return InvitationState.ACCEPTED
+        if self.revoked_at:
+            return InvitationState.REVOKED
+        if self.expires_at <= now:
+            return InvitationState.EXPIRED
+        return InvitationState.PENDING

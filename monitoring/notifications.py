@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from accounts.models import Role, User
+from core.links import portal_url
 
 from .models import Campaign, MunicipalityReview, MunicipalityState, ReportStatus, WorkflowEvent
 
@@ -16,7 +17,7 @@ REMINDER_DAYS_BEFORE = (7, 3, 1)
 
 
 def _url(path: str) -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
+    return portal_url(path)
 
 
 def _addresses(users) -> list[str]:

@@ -1,9 +1,12 @@
 """Reads of campaigns and reports, always through the user's scope."""
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.access import get_in_scope_or_404, school_q
 from accounts.models import Role, User
+from core.emails import first_email
 from schools.models import Branch, Municipality, School
 
 from .basis import basis_statuses
@@ -154,3 +157,29 @@ def campaign_participants_review(*, user: User, campaign: Campaign) -> dict:
         "not_included": list(not_included),
         "changes": list(changes),
     }
+
+
+@dataclass(frozen=True)
+class SchoolContact:
+    """Whom to write to about a school's account, from its report: the project coordinator
+    (columns 22/23) first, else the person responsible for the EDMS (columns 6/7)."""
+
+    email: str
+    name: str
+    source: str  # "coordinator" | "responsible" | "" (no usable address)
+
+
+def school_contacts(*, campaign: Campaign, school_ids) -> dict[int, SchoolContact]:
+    """The contact of every given school that has a report in the campaign (one query)."""
+    contacts = {}
+    rows = SchoolReport.objects.filter(campaign=campaign, school_id__in=list(school_ids)).values_list(
+        "school_id", "coordinator_email", "coordinator_name", "responsible_email", "responsible_name"
+    )
+    for school_id, coordinator_email, coordinator_name, responsible_email, responsible_name in rows:
+        if email := first_email(coordinator_email):
+            contacts[school_id] = SchoolContact(email, coordinator_name.strip(), "coordinator")
+        elif email := first_email(responsible_email):
+            contacts[school_id] = SchoolContact(email, responsible_name.strip(), "responsible")
+        else:
+            contacts[school_id] = SchoolContact("", "", "")
+    return contacts

@@ -4,6 +4,7 @@ from django.core.mail import send_mail
 from django.urls import reverse
 
 from accounts.models import Role, User
+from core.links import portal_url
 from core.tasks import mail_task_options
 
 from .models import AssignmentReportLog
@@ -30,7 +31,7 @@ def send_assignment_notification(log_id: int) -> int:
     )
     if not recipients:
         return 0
-    link = settings.PORTAL_BASE_URL.rstrip("/") + reverse("projects:assignment", args=[report.pk])
+    link = portal_url(reverse("projects:assignment", args=[report.pk]))
     what = f"Отчёт об исполнении технического задания за {report.academic_year} учебный год ({school.short_name})"
     if log.action == AssignmentReportLog.Action.RETURN:
         subject = f"Отчёт ПВП возвращён на доработку: {school.short_name}"

@@ -10,13 +10,17 @@ Environment variables:
     DATABASE_URL        e.g. postgres://user:pass@host:5432/rcro (default: SQLite in var/)
     DATABASE_TEST_NAME  name of the throw-away test database (optional)
     REDIS_URL           e.g. redis://127.0.0.1:6379/0; switches Celery to a real broker
-    EMAIL_URL           e.g. smtp+tls://user:pass@mail.example:587 (default: console backend)
+    EMAIL_URL           e.g. smtp+tls://user:pass@mail.example:587 or filemail:///path/to/dir
+                        (default: console backend)
+    PORTAL_BASE_URL     address the links in e-mails start with (default http://127.0.0.1:8000)
+    INVITATION_VALID_DAYS  days an invitation link stays valid (default 7)
     DEFAULT_FROM_EMAIL  sender of notifications
     MEDIA_ROOT          where generated files (exports, reports) are kept
 """
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -56,6 +60,7 @@ INSTALLED_APPS = [
     "monitoring",
     "projects",
     "reports",
+    "people",
 ]
 
 MIDDLEWARE = [
@@ -118,7 +123,8 @@ AUTH_USER_MODEL = "accounts.User"
 # --- Authentication -----------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Username or e-mail address (any letter case); django-axes above still counts the attempts.
+    "accounts.backends.EmailOrUsernameBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -134,6 +140,8 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Attempts by e-mail address and by username count for the same account.
+AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
@@ -210,9 +218,19 @@ CELERY_BEAT_SCHEDULE = {
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+if EMAIL_CONFIG["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
+    # filemail:///var/mail/rcro is the absolute directory /var/mail/rcro (django-environ drops the
+    # leading slash); filemail://var/mail is relative to the working directory.
+    _mail_url = urlsplit(env.str("EMAIL_URL"))
+    EMAIL_FILE_PATH = (_mail_url.netloc + _mail_url.path) if _mail_url.netloc else _mail_url.path
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="РЦРО: мониторинг СЭД <noreply@rcro.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Every link in an e-mail starts with this address (core.links.portal_url).
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# How long the link of an invitation to set a password stays valid.
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
+# Password reset links (Django's own views) stay valid this long.
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -14,6 +14,7 @@ urlpatterns = [
     path("campaigns/", include("monitoring.urls")),
     path("project/", include("projects.urls")),
     path("tables/", include("reports.urls")),
+    path("people/", include("people.urls")),
     path("admin/", admin.site.urls),
 ]
 # Generated files are never served from MEDIA_URL: every download goes through a view that
