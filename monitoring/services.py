@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from core.errors import ServiceError
 from schools.models import School
 
 from .models import (
@@ -80,10 +81,6 @@ BRANCH_FIELDS = (
     "responsible_phone",
     "responsible_email",
 )
-
-
-class ServiceError(Exception):
-    """A refusal with a message for the user."""
 
 
 class ReportLocked(ServiceError):
