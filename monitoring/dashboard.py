@@ -15,7 +15,7 @@ from schools.models import Municipality, School
 
 from .models import Campaign, MunicipalityReview, MunicipalityState, ReportStatus, SchoolReport
 from .rules import check_report
-from .services import branch_values, registry_pilot_school_ids, report_values
+from .selectors import branch_values, registry_pilot_school_ids, report_values
 
 STATES = ("draft", "submitted", "returned", "approved")
 SORT_KEYS = (

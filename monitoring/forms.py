@@ -7,7 +7,7 @@ from django import forms
 from schools.selectors import system_choices
 
 from .models import COUNT_FIELDS, Campaign, SchoolReport
-from .services import BRANCH_FIELDS, VALUE_FIELDS
+from .selectors import BRANCH_FIELDS, VALUE_FIELDS
 
 MSG_NOT_A_NUMBER = "Введите целое число, например 1 234."
 SPACES = re.compile(r"[\s\u00a0\u202f\u2009]")

@@ -11,7 +11,7 @@ from .rules import CheckResult, check_report
 
 
 def _initial(report: SchoolReport) -> dict:
-    initial = {name: getattr(report, name) for name in services.VALUE_FIELDS}
+    initial = {name: getattr(report, name) for name in selectors.VALUE_FIELDS}
     initial["system"] = report.system_id
     initial.update(report.raw_input or {})
     initial["version"] = report.version
@@ -34,7 +34,7 @@ class ReportEditPage:
         self.branch_rows = list(report.branch_rows.all())
         branch_initial = []
         for row in self.branch_rows:
-            item = {"branch_id": row.branch_id, **{n: getattr(row, n) for n in services.BRANCH_FIELDS}}
+            item = {"branch_id": row.branch_id, **{n: getattr(row, n) for n in selectors.BRANCH_FIELDS}}
             item["system"] = row.system_id
             branch_initial.append(item)
         event_initial = [
@@ -52,7 +52,7 @@ class ReportEditPage:
             *bound, prefix="branch", initial=branch_initial, form_kwargs={"system_choices": choices}
         )
         self.events = EventFormSet(*bound, prefix="event", initial=event_initial)
-        self.previous_values = services.report_values(self.previous)
+        self.previous_values = selectors.report_values(self.previous)
         self.typed: services.ReportInput | None = None
         if not bound:
             for name in report.raw_input or {}:
@@ -105,9 +105,9 @@ class ReportEditPage:
     # --- what the template shows ------------------------------------------------------------------
     def check_stored(self) -> CheckResult:
         return check_report(
-            services.report_values(self.report),
+            selectors.report_values(self.report),
             previous=self.previous_values,
-            branches=services.branch_values(self.report),
+            branches=selectors.branch_values(self.report),
             registry_pilot_site=self.registry,
         )
 
@@ -118,7 +118,7 @@ class ReportEditPage:
                 previous=self.previous,
                 result=result,
                 form=self.form,
-                values={**services.report_values(self.report), **self.typed.values},
+                values={**selectors.report_values(self.report), **self.typed.values},
                 typed_explanations=self.typed.explanations,
             )
         else:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from core.errors import ServiceError
+from projects import registry
 from schools.models import School
 
 from .models import (
@@ -20,6 +21,17 @@ from .models import (
     SchoolReport,
 )
 from .rules import CheckResult, check_report
+
+# Reads live in selectors; the names stay importable from here for the callers that used them.
+from .selectors import (  # noqa: F401
+    BRANCH_FIELDS,
+    VALUE_FIELDS,
+    branch_values,
+    municipality_state,
+    registry_pilot_school_ids,
+    registry_pilot_status,
+    report_values,
+)
 
 # --- Messages (tests import them) -------------------------------------------------------------
 MSG_CONFLICT = (
@@ -52,35 +64,6 @@ CARRY_OVER = (
 # Carried over too, but marked «from last year» until the user touches or confirms them.
 # Column 21 (pilot site) comes from the pilot-site registry when it is kept.
 CARRY_OVER_UNCONFIRMED = (*COUNT_FIELDS, "entry_frequency", "paper_journal", "pilot_site")
-
-VALUE_FIELDS = (
-    "system",
-    "responsible_name",
-    "responsible_position",
-    "responsible_phone",
-    "responsible_email",
-    *COUNT_FIELDS,
-    "module_turnstile",
-    "module_library",
-    "module_canteen",
-    "module_other",
-    "other_modules_text",
-    "entry_frequency",
-    "paper_journal",
-    "pilot_site",
-    "coordinator_name",
-    "coordinator_phone",
-    "coordinator_email",
-    "coordinator_skype",
-    "notes",
-)
-BRANCH_FIELDS = (
-    "system",
-    "responsible_name",
-    "responsible_position",
-    "responsible_phone",
-    "responsible_email",
-)
 
 
 class ReportLocked(ServiceError):
@@ -189,48 +172,6 @@ def campaign_close(*, campaign: Campaign, user=None) -> Campaign:
 
 
 # --- Reports --------------------------------------------------------------------------------------
-
-
-def report_values(report: SchoolReport | None) -> dict | None:
-    """The report's values as the checks take them."""
-    if report is None:
-        return None
-    return {name: getattr(report, name) for name in VALUE_FIELDS}
-
-
-def branch_values(report: SchoolReport) -> list[dict]:
-    return [
-        {"branch_id": row.branch_id, **{name: getattr(row, name) for name in BRANCH_FIELDS}}
-        for row in report.branch_rows.all()
-    ]
-
-
-def municipality_state(campaign_id: int, municipality_id: int) -> str:
-    state = (
-        MunicipalityReview.objects.filter(campaign_id=campaign_id, municipality_id=municipality_id)
-        .values_list("state", flat=True)
-        .first()
-    )
-    return state or MunicipalityState.COLLECTING
-
-
-def registry_pilot_status(school_id: int, on_date) -> bool | None:
-    """Whether the pilot-site registry lists the school on the date; None when no registry is kept."""
-    from projects.models import PilotSite
-
-    if not PilotSite.objects.exists():
-        return None
-    return PilotSite.objects.active_on(on_date).filter(school_id=school_id).exists()
-
-
-def registry_pilot_school_ids(on_date) -> set[int] | None:
-    """Schools the registry lists on the date (one query), or None when no registry is kept."""
-    from projects.models import PilotSite
-
-    ids = set(PilotSite.objects.active_on(on_date).order_by().values_list("school_id", flat=True))
-    if not ids and not PilotSite.objects.exists():
-        return None
-    return ids
 
 
 def report_edit_refusal(report: SchoolReport) -> str | None:
@@ -395,22 +336,15 @@ def report_save(
     return report, result
 
 
-def project_events_by_title() -> dict[str, int]:
-    """Events of the regional project by normalised title, to link column 24 rows to them."""
-    from projects.models import Event
-
-    return {" ".join(title.lower().split()): pk for pk, title in Event.objects.values_list("pk", "title")}
-
-
 def _replace_events(report: SchoolReport, events: list[dict], user) -> None:
     existing = {e.pk: e for e in report.events.all()}
-    known = project_events_by_title()
+    known = registry.event_ids_by_title()
     keep = set()
     for position, item in enumerate(events):
         event = existing.get(item.get("id")) if item.get("id") else None
         if event is None:
             event = ReportEvent(report=report)
-        event_id = known.get(" ".join(item["title"].lower().split()))
+        event_id = registry.event_id_for(item["title"], known)
         changed = (
             event.pk is None
             or any(getattr(event, k) != item[k] for k in ("title", "students", "teachers"))

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.views.decorators.http import require_POST
 
-from . import selectors, services, workflow
+from . import presenters, selectors, services, workflow
 from .forms import CampaignForm
 from .history import report_history
 from .models import ReportStatus, WorkflowEvent
@@ -128,10 +128,10 @@ def report_detail(request, slug, school_pk):
     report = selectors.report_for(campaign=campaign, school=school)
     previous = selectors.previous_report(report_or_campaign=campaign, school=school)
     result = check_report(
-        services.report_values(report) or {},
-        previous=services.report_values(previous),
-        branches=services.branch_values(report) if report else [],
-        registry_pilot_site=services.registry_pilot_status(school.pk, campaign.as_of),
+        selectors.report_values(report) or {},
+        previous=selectors.report_values(previous),
+        branches=selectors.branch_values(report) if report else [],
+        registry_pilot_site=selectors.registry_pilot_status(school.pk, campaign.as_of),
     )
     can_edit = (
         request.user.is_coordinator
@@ -148,7 +148,7 @@ def report_detail(request, slug, school_pk):
         log = list(selectors.workflow_log(report=report))
         refusal = services.report_edit_refusal(report)
         reviewable = workflow.can_review(request.user, school) and not workflow.review_refusal(report)
-        diff_base, diff = workflow.changes_since_last_review(report)
+        diff_base, diff = presenters.changes_since_last_review(report)
         review = {
             "log": log,
             "last_return": next((e for e in log if e.action == WorkflowEvent.Action.RETURN), None),
@@ -205,7 +205,7 @@ def report_edit(request, slug, school_pk):
         report=report,
         previous=selectors.previous_report(report_or_campaign=campaign, school=school),
         data=request.POST if request.method == "POST" else None,
-        registry=services.registry_pilot_status(school.pk, campaign.as_of),
+        registry=selectors.registry_pilot_status(school.pk, campaign.as_of),
     )
     status = 200
     if request.method != "POST":

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import capfirst
 
 from accounts.models import Role, User
 from core.transitions import (
@@ -34,14 +33,17 @@ from .models import (
     WorkflowEvent,
 )
 from .rules import check_report
-from .services import (
-    ReportInvalid,
-    ServiceError,
+from .selectors import (
     branch_values,
     municipality_state,
     registry_pilot_status,
-    report_edit_refusal,
+    report_snapshot,
     report_values,
+)
+from .services import (
+    ReportInvalid,
+    ServiceError,
+    report_edit_refusal,
 )
 from .tasks import send_workflow_notification
 
@@ -88,27 +90,6 @@ def _previous_values(report: SchoolReport) -> dict | None:
         campaign_id=report.campaign.previous_id, school=report.school
     ).first()
     return report_values(previous)
-
-
-def report_snapshot(report: SchoolReport) -> dict:
-    """The report's values as JSON-friendly data, kept with submissions and returns for diffs."""
-    values = report_values(report)
-    values["system"] = report.system.name if report.system_id else None
-    values["branches"] = {
-        str(row.branch_id): {
-            "name": row.branch.name,
-            "system": row.system.name if row.system_id else None,
-            "responsible_name": row.responsible_name,
-            "responsible_position": row.responsible_position,
-            "responsible_phone": row.responsible_phone,
-            "responsible_email": row.responsible_email,
-        }
-        for row in report.branch_rows.select_related("branch", "system")
-    }
-    values["events"] = [
-        f"{e.title}: обучающихся {e.students}, педагогов {e.teachers}" for e in report.events.all()
-    ]
-    return values
 
 
 def full_check(report: SchoolReport):
@@ -435,89 +416,6 @@ def municipality_return(
         comment=comment,
         reopen_school_ids=reopen_school_ids,
     )
-
-
-# --- What changed since the last submission or return ---------------------------------------------
-
-
-@dataclass
-class DiffLine:
-    label: str
-    old: str
-    new: str
-
-
-def _show(name, value):
-    from .presenters import display
-
-    if name == "system":
-        return value or "—"
-    shown = display({name: value}, name)
-    return shown if shown is not None else "—"
-
-
-def snapshot_diff(old: dict, new: dict) -> list[DiffLine]:
-    """Differences between two report snapshots, labelled in Russian."""
-    from .services import VALUE_FIELDS
-
-    lines = []
-    for name in VALUE_FIELDS:
-        if old.get(name) != new.get(name):
-            label = (
-                "Система" if name == "system" else capfirst(SchoolReport._meta.get_field(name).verbose_name)
-            )
-            lines.append(DiffLine(label, _show(name, old.get(name)), _show(name, new.get(name))))
-    old_branches, new_branches = old.get("branches", {}), new.get("branches", {})
-    for key in sorted(set(old_branches) | set(new_branches)):
-        before, after = old_branches.get(key, {}), new_branches.get(key, {})
-        name = after.get("name") or before.get("name")
-        for field_name, label in (
-            ("system", "система"),
-            ("responsible_name", "ответственный"),
-            ("responsible_position", "должность"),
-            ("responsible_phone", "телефон"),
-            ("responsible_email", "e-mail"),
-        ):
-            if before.get(field_name) != after.get(field_name):
-                lines.append(
-                    DiffLine(
-                        f"Филиал «{name}»: {label}",
-                        before.get(field_name) or "—",
-                        after.get(field_name) or "—",
-                    )
-                )
-    if old.get("events", []) != new.get("events", []):
-        lines.append(
-            DiffLine(
-                "Мероприятия",
-                "; ".join(old.get("events", [])) or "—",
-                "; ".join(new.get("events", [])) or "—",
-            )
-        )
-    return lines
-
-
-def changes_since_last_review(report: SchoolReport) -> tuple[WorkflowEvent | None, list[DiffLine]]:
-    """What changed since the reviewer last saw the report: since the previous return or submission.
-
-    For a submitted report the current submission is compared with the one before it (or with
-    the report as it was returned); for a report being edited, the current values are compared with
-    the last submission or return. Returns (the event compared against, lines) or (None, []).
-    """
-    events = list(
-        report.workflow_events.filter(action__in=[WorkflowEvent.Action.SUBMIT, WorkflowEvent.Action.RETURN])
-        .select_related("actor")
-        .order_by("-created_at", "-pk")[:2]
-    )
-    if report.status == ReportStatus.SUBMITTED and events and events[0].action == WorkflowEvent.Action.SUBMIT:
-        if len(events) < 2:
-            return None, []
-        current, base = events[0].snapshot, events[1]
-    else:
-        if not events:
-            return None, []
-        current, base = report_snapshot(report), events[0]
-    return base, snapshot_diff(base.snapshot, current)
 
 
 # --- Reports loaded from a municipality's table --------------------------------------------------
