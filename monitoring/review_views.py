@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from reports.excel.table import xlsx_response
+from core.xlsx import xlsx_response
 from schools.selectors import municipality_get
 
 from . import dashboard, selectors, workflow

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from monitoring.models import ReportStatus
+from core.models import ReportStatus
 
 from . import analytics, selectors, services
 from .forms import (

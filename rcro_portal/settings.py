@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "monitoring",
     "projects",
     "reports",
+    "rcro_portal",
 ]
 
 MIDDLEWARE = [

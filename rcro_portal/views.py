@@ -1,9 +1,10 @@
+"""The home page: each role goes to its own start page."""
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from accounts.models import Role
 from monitoring.selectors import current_campaign
-
-from .models import Role
 
 
 @login_required
