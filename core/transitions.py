@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
 from .errors import ServiceError
@@ -118,6 +119,13 @@ class Workflow:
         return getattr(obj, f"get_{self.state_field}_display")()
 
 
+def permission_refusal(workflow: Workflow, name: str, *, user: User, obj) -> str | None:
+    """The role-and-scope part of :func:`refusal`: why the user has no right to the transition."""
+    if user is None or not user.is_active:
+        return MSG_NOT_ALLOWED
+    return workflow[name].permission(user, obj)
+
+
 def refusal(workflow: Workflow, name: str, *, user: User, obj) -> str | None:
     """Why ``user`` may not perform the transition on ``obj`` now, or None when they may.
 
@@ -125,9 +133,7 @@ def refusal(workflow: Workflow, name: str, *, user: User, obj) -> str | None:
     Data checks (``validate``) and the comment are left to :func:`perform`.
     """
     item = workflow[name]
-    if user is None or not user.is_active:
-        return MSG_NOT_ALLOWED
-    reason = item.permission(user, obj)
+    reason = permission_refusal(workflow, name, user=user, obj=obj)
     if reason:
         return reason
     if item.guard is not None:
@@ -137,6 +143,56 @@ def refusal(workflow: Workflow, name: str, *, user: User, obj) -> str | None:
     if workflow.state_of(obj) not in item.source_states(obj):
         return workflow.wrong_state.format(state=workflow.state_label(obj))
     return None
+
+
+@dataclass(frozen=True)
+class Actions:
+    """What a user may do with one object now: per action, None (allowed) or the Russian reason.
+
+    ``forbidden`` names the actions the user has no right to at all (role or scope): views answer
+    those with 403; the others are refused with the reason as a message. Templates use
+    ``actions.allowed.<name>`` to decide which buttons to show.
+    """
+
+    refusals: dict[str, str | None]
+    forbidden: frozenset[str] = frozenset()
+
+    @property
+    def allowed(self) -> dict[str, bool]:
+        return {name: reason is None for name, reason in self.refusals.items()}
+
+    def may(self, name: str) -> bool:
+        return self.refusals.get(name, MSG_NOT_ALLOWED) is None
+
+    def reason(self, name: str) -> str | None:
+        return self.refusals.get(name, MSG_NOT_ALLOWED)
+
+    def has_right(self, name: str) -> bool:
+        return name in self.refusals and name not in self.forbidden
+
+    def require_right(self, name: str, message: str | None = None) -> None:
+        """403 (``PermissionDenied``) when the user has no right to the action at all."""
+        if not self.has_right(name):
+            raise PermissionDenied(message or self.reason(name))
+
+
+def workflow_actions(
+    workflow: Workflow, *, user: User, obj, extra: dict[str, tuple[str | None, str | None]] | None = None
+) -> Actions:
+    """:class:`Actions` of every transition of the workflow for ``user`` and ``obj``, from the
+    declaration. ``extra`` adds actions that are not transitions (such as «edit»):
+    name → (the permission refusal, the full refusal)."""
+    refusals: dict[str, str | None] = {}
+    forbidden = set()
+    for name in workflow.transitions:
+        if permission_refusal(workflow, name, user=user, obj=obj):
+            forbidden.add(name)
+        refusals[name] = refusal(workflow, name, user=user, obj=obj)
+    for name, (permission, full) in (extra or {}).items():
+        if permission:
+            forbidden.add(name)
+        refusals[name] = permission or full
+    return Actions(refusals=refusals, forbidden=frozenset(forbidden))
 
 
 def apply_transition(

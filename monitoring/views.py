@@ -7,10 +7,11 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.views.decorators.http import require_POST
 
-from . import presenters, selectors, services, workflow
+from . import presenters, selectors, services
+from .actions import report_actions
 from .forms import CampaignForm
 from .history import report_history
-from .models import ReportStatus, WorkflowEvent
+from .models import WorkflowEvent
 from .presenters import build_sections, filled_columns
 from .report_page import ReportEditPage
 from .rules import check_report
@@ -133,28 +134,14 @@ def report_detail(request, slug, school_pk):
         branches=selectors.branch_values(report) if report else [],
         registry_pilot_site=selectors.registry_pilot_status(school.pk, campaign.as_of),
     )
-    can_edit = (
-        request.user.is_coordinator
-        and request.user.school_id == school.pk
-        and (
-            report is None
-            and campaign.is_open
-            or report is not None
-            and not services.report_edit_refusal(report)
-        )
-    )
+    actions = report_actions(user=request.user, report=report, campaign=campaign, school=school)
     review = {}
     if report is not None:
         log = list(selectors.workflow_log(report=report))
-        refusal = services.report_edit_refusal(report)
-        reviewable = workflow.can_review(request.user, school) and not workflow.review_refusal(report)
         diff_base, diff = presenters.changes_since_last_review(report)
         review = {
             "log": log,
             "last_return": next((e for e in log if e.action == WorkflowEvent.Action.RETURN), None),
-            "can_submit": request.user.is_coordinator and request.user.school_id == school.pk and not refusal,
-            "can_approve": reviewable and report.status == ReportStatus.SUBMITTED,
-            "can_return": reviewable and report.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED),
             "diff_base": diff_base,
             "diff": diff,
         }
@@ -169,7 +156,7 @@ def report_detail(request, slug, school_pk):
             result,
             sections=build_sections(report=report, previous=previous, result=result),
             history=report_history(report) if report else [],
-            can_edit=can_edit,
+            actions=actions,
             **review,
         ),
     )
@@ -178,8 +165,9 @@ def report_detail(request, slug, school_pk):
 def _school_for_editing(request, slug, school_pk):
     campaign = selectors.campaign_get(user=request.user, slug=slug)
     school = selectors.campaign_school_get(user=request.user, campaign=campaign, school_pk=school_pk)
-    if not (request.user.is_coordinator and request.user.school_id == school.pk):
-        raise PermissionDenied(MSG_ONLY_COORDINATOR)
+    report_actions(user=request.user, report=None, campaign=campaign, school=school).require_right(
+        "edit", MSG_ONLY_COORDINATOR
+    )
     return campaign, school
 
 

@@ -105,13 +105,18 @@ def full_check(report: SchoolReport):
     )
 
 
-def can_review(user: User, school) -> bool:
+def reviews_municipality(user: User, municipality) -> bool:
     """Municipal specialists review their schools; methodists review the regional state schools."""
     if not user.is_active:
         return False
-    if school.municipality.is_regional:
+    if municipality.is_regional:
         return user.is_regional
-    return user.effective_role == Role.SPECIALIST and user.municipality_id == school.municipality_id
+    return user.effective_role == Role.SPECIALIST and user.municipality_id == municipality.pk
+
+
+def can_review(user: User, school) -> bool:
+    """Whether the user reviews the school's reports (see :func:`reviews_municipality`)."""
+    return reviews_municipality(user, school.municipality)
 
 
 def review_refusal(report: SchoolReport) -> str | None:

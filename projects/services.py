@@ -20,10 +20,12 @@ from core.transitions import (
     MSG_COMMENT_REQUIRED,
     MSG_NOT_ALLOWED,
     MSG_WRONG_STATE,
+    Actions,
     Transition,
     TransitionRefused,
     Workflow,
     perform,
+    workflow_actions,
 )
 from schools.models import EdmsSystem, School
 
@@ -469,6 +471,15 @@ ASSIGNMENT_WORKFLOW = Workflow(
         ),
     },
 )
+
+
+def assignment_actions(*, user: User, report: AssignmentReport) -> Actions:
+    """What the user may do with the report: ``submit``, ``approve``, ``return`` (from the workflow
+    declaration) and ``edit`` (the school's coordinator, while a draft or returned). Views answer
+    an action the user has no right to with 403; templates show the buttons of allowed ones."""
+    own = None if user.is_active and _is_own_coordinator(user, report) else MSG_NOT_ALLOWED
+    locked = None if report.is_editable_state else MSG_REPORT_LOCKED.format(state=report.get_status_display())
+    return workflow_actions(ASSIGNMENT_WORKFLOW, user=user, obj=report, extra={"edit": (own, locked)})
 
 
 def assignment_report_submit(*, report_id: int, user: User) -> AssignmentReport:
