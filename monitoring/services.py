@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from accounts.models import User
 from core.errors import ServiceError
 from projects import registry
 from schools.models import School
@@ -100,7 +101,7 @@ def campaign_create(
     previous: Campaign | None = None,
     participants=None,
     open_now: bool = False,
-    user=None,
+    user: User | None = None,
 ) -> Campaign:
     """Create a campaign; all active schools take part unless ``participants`` is given."""
     campaign = Campaign(
@@ -125,7 +126,7 @@ def campaign_create(
 
 
 @transaction.atomic
-def campaign_update(*, campaign: Campaign, user=None, participants=None, **fields) -> Campaign:
+def campaign_update(*, campaign: Campaign, user: User | None = None, participants=None, **fields) -> Campaign:
     for name, value in fields.items():
         setattr(campaign, name, value)
     campaign._history_user = user
@@ -136,7 +137,7 @@ def campaign_update(*, campaign: Campaign, user=None, participants=None, **field
     return campaign
 
 
-def _campaign_set_status(campaign, *, allowed_from, to, action, stamp_field, user):
+def _campaign_set_status(campaign, *, allowed_from, to, action, stamp_field, user: User | None):
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if locked.status not in allowed_from:
@@ -149,7 +150,7 @@ def _campaign_set_status(campaign, *, allowed_from, to, action, stamp_field, use
     return campaign
 
 
-def campaign_open(*, campaign: Campaign, user=None) -> Campaign:
+def campaign_open(*, campaign: Campaign, user: User | None = None) -> Campaign:
     return _campaign_set_status(
         campaign,
         allowed_from=(Campaign.Status.PREPARING, Campaign.Status.CLOSED),
@@ -160,7 +161,7 @@ def campaign_open(*, campaign: Campaign, user=None) -> Campaign:
     )
 
 
-def campaign_close(*, campaign: Campaign, user=None) -> Campaign:
+def campaign_close(*, campaign: Campaign, user: User | None = None) -> Campaign:
     return _campaign_set_status(
         campaign,
         allowed_from=(Campaign.Status.OPEN,),
@@ -192,7 +193,7 @@ def report_edit_refusal(report: SchoolReport) -> str | None:
 
 
 @transaction.atomic
-def report_start(*, campaign: Campaign, school: School, user=None) -> SchoolReport:
+def report_start(*, campaign: Campaign, school: School, user: User | None = None) -> SchoolReport:
     """Return the school's report in the campaign, creating it prefilled from last year.
 
     Also adds rows for branches registered since the report was started.
@@ -268,7 +269,7 @@ def _check(report: SchoolReport, data: ReportInput, previous: dict | None, uncon
 def report_save(
     *,
     report_id: int,
-    user,
+    user: User,
     data: ReportInput,
     expected_version: int | None,
     draft: bool,
@@ -336,7 +337,7 @@ def report_save(
     return report, result
 
 
-def _replace_events(report: SchoolReport, events: list[dict], user) -> None:
+def _replace_events(report: SchoolReport, events: list[dict], user: User | None) -> None:
     existing = {e.pk: e for e in report.events.all()}
     known = registry.event_ids_by_title()
     keep = set()
@@ -369,7 +370,9 @@ MSG_REPORT_EXISTS = "В мониторинге «{campaign}» уже есть о
 
 
 @transaction.atomic
-def report_load_accepted(*, campaign: Campaign, school: School, data: ReportInput, user) -> SchoolReport:
+def report_load_accepted(
+    *, campaign: Campaign, school: School, data: ReportInput, user: User
+) -> SchoolReport:
     """Load a closed campaign's report from an old table, as accepted, for year-over-year comparison."""
     if not user.is_regional:
         raise ReportLocked(MSG_PAST_ONLY_METHODISTS)

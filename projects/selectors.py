@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.access import get_in_scope_or_404, school_q
+from accounts.models import User
 from schools.models import EdmsSystem
 
 from .models import AssignmentReport, AssignmentReportLog, Event, PilotSite, Project
@@ -38,7 +39,7 @@ def project_get(*, pk) -> Project:
 
 def pilot_site_list(
     *,
-    user,
+    user: User,
     project: Project,
     municipality_id: int | None = None,
     system_id: int | None = None,
@@ -63,7 +64,7 @@ def pilot_site_list(
     return qs.order_by("school__municipality__sort_order", "school__short_name", "-joined_on")
 
 
-def pilot_site_get(*, user, project: Project, pk) -> PilotSite:
+def pilot_site_get(*, user: User, project: Project, pk) -> PilotSite:
     return get_in_scope_or_404(pilot_site_list(user=user, project=project), pk=pk)
 
 
@@ -117,7 +118,7 @@ def assignment_report_list(
     )
 
 
-def assignment_report_get(*, user, pk) -> AssignmentReport:
+def assignment_report_get(*, user: User, pk) -> AssignmentReport:
     return get_in_scope_or_404(assignment_report_list(user=user), pk=pk)
 
 
