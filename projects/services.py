@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from accounts.models import User
 from core.errors import ServiceError
 from core.models import ReportStatus
-from core.transitions import (
+from core.transitions import (  # noqa: F401 - the engine's messages stay importable from here for views and tests
     MSG_COMMENT_REQUIRED,
     MSG_NOT_ALLOWED,
     MSG_WRONG_STATE,
@@ -60,9 +60,6 @@ MSG_CONFLICT = (
 MSG_HAS_ERRORS = "Отчёт не отправлен: исправьте ошибки ({count})."
 MSG_PARTICIPANTS_WITHOUT_EVENTS = "«{participants}»: указаны участники, но не указано ни одного мероприятия."
 MSG_LINKS_REQUIRED = "Укажите ссылки на опубликованные лучшие практики."
-
-
-__all__ = ["MSG_COMMENT_REQUIRED", "MSG_NOT_ALLOWED", "MSG_WRONG_STATE", "ServiceError", "TransitionRefused"]
 
 
 class AssignmentReportConflict(ServiceError):
