@@ -218,3 +218,31 @@ def test_concurrent_double_transition_gives_one(world):
     outcomes = sorted(type(v).__name__ if isinstance(v, Exception) else v for v in results.values())
     assert outcomes == ["TransitionRefused", "TransitionRefused", "approved"]
     assert WorkflowEvent.objects.filter(report=r, action="approve").count() == 1
+
+
+def test_the_review_workflows_are_declared_on_the_engine():
+    from monitoring.workflow import MUNICIPALITY_WORKFLOW, REPORT_WORKFLOW
+    from projects.services import ASSIGNMENT_WORKFLOW
+
+    declared = {
+        w.name: {n: (tuple(t.sources) if not callable(t.sources) else "…", t.target, t.comment_required)
+                 for n, t in w.transitions.items()}
+        for w in (REPORT_WORKFLOW, MUNICIPALITY_WORKFLOW, ASSIGNMENT_WORKFLOW)
+    }  # fmt: skip
+    assert declared == {
+        "school_report": {
+            "submit": (("draft", "returned"), "submitted", False),
+            "approve": (("submitted",), "approved", False),
+            "return": (("submitted", "approved"), "returned", True),
+        },
+        "municipality": {
+            "submit": (("collecting", "returned"), "submitted", False),
+            "accept": ("…", "accepted", False),
+            "return": (("submitted", "accepted"), "returned", True),
+        },
+        "assignment_report": {
+            "submit": (("draft", "returned"), "submitted", False),
+            "approve": (("submitted",), "approved", False),
+            "return": (("submitted", "approved"), "returned", True),
+        },
+    }
