@@ -33,6 +33,7 @@ test: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 ## make typecheck: mypy with django-stubs over the apps (settings in pyproject.toml)
 typecheck: venv
@@ -47,4 +48,4 @@ worker: venv
 	$(BIN)/celery -A rcro_portal worker --beat --loglevel=info
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

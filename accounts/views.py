@@ -1,44 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from core.links import portal_domain_and_protocol, portal_url
-from monitoring.selectors import current_campaign
 
-from .models import Invitation, Role
+from .models import Invitation
 from .services import InvitationError, invitation_link_refusal
 from .services import invitation_accept as invitation_accept_service
 
 PASSWORD_SET = "Пароль задан. Войдите, указав адрес электронной почты (или имя пользователя) и пароль."
-
-
-@login_required
-def home(request):
-    """Send each role to its own start page."""
-    user = request.user
-    role = user.effective_role
-    if role == Role.COORDINATOR:
-        campaign = current_campaign(user=user)
-        if campaign is not None:
-            return redirect("monitoring:report", slug=campaign.slug, school_pk=user.school_id)
-        return redirect("schools:school", pk=user.school_id)
-    if role == Role.SPECIALIST:
-        campaign = current_campaign(user=user)
-        if campaign is not None:
-            return redirect(
-                "monitoring:municipality_dashboard", slug=campaign.slug, municipality_pk=user.municipality_id
-            )
-        return redirect("schools:municipality", pk=user.municipality_id)
-    if role in (Role.METHODIST, Role.ADMIN):
-        campaign = current_campaign(user=user)
-        if campaign is not None:
-            return redirect("monitoring:dashboard", slug=campaign.slug)
-        return redirect("schools:list")
-    return render(request, "accounts/no_role.html", status=403)
 
 
 class PortalPasswordResetView(auth_views.PasswordResetView):

@@ -22,8 +22,8 @@ from .models import (
     SchoolReport,
     WorkflowEvent,
 )
+from .selectors import report_snapshot
 from .services import campaign_create
-from .workflow import report_snapshot
 
 PREVIOUS = {
     "slug": "2016",

@@ -1,35 +1,12 @@
 """Forms of the monitoring app: they clean and convert input; services do the saving."""
 
-import re
-
 from django import forms
 
+from core.forms import MSG_NOT_A_NUMBER, CountField  # noqa: F401 - MSG_NOT_A_NUMBER is imported from here too
 from schools.selectors import system_choices
 
 from .models import COUNT_FIELDS, Campaign, SchoolReport
-from .services import BRANCH_FIELDS, VALUE_FIELDS
-
-MSG_NOT_A_NUMBER = "Введите целое число, например 1 234."
-SPACES = re.compile(r"[\s\u00a0\u202f\u2009]")
-
-
-class CountField(forms.IntegerField):
-    """A whole number typed as «1 234», «1234» or «1 234» (non-breaking space)."""
-
-    default_error_messages = {"invalid": MSG_NOT_A_NUMBER}
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "num-input"}),
-        )
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = SPACES.sub("", value).replace("−", "-")
-        return super().to_python(value)
+from .selectors import BRANCH_FIELDS, VALUE_FIELDS
 
 
 def _model_field(name, **kwargs):

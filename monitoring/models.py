@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+# ReportStatus and TransitionLog live in core (shared with projects); other code still imports them from here.
+from core.models import ReportStatus, TransitionLog
 from schools.models import Branch, EdmsSystem, School
 
 
@@ -98,13 +100,6 @@ PART_OF_WHOLE = (
     ("students_edms", "students_total"),
     ("teachers_edms", "teachers_total"),
 )
-
-
-class ReportStatus(models.TextChoices):
-    DRAFT = "draft", "черновик"
-    SUBMITTED = "submitted", "на проверке"
-    APPROVED = "approved", "принят"
-    RETURNED = "returned", "возвращён на доработку"
 
 
 # States in which a report is final enough that the database holds its arithmetic rules.
@@ -366,27 +361,6 @@ class MunicipalityReview(models.Model):
 
     def __str__(self):
         return f"{self.municipality} — {self.get_state_display()}"
-
-
-class TransitionLog(models.Model):
-    """An audit entry of a state change: from, to, who, when and the comment."""
-
-    from_state = models.CharField("было", max_length=16, blank=True)
-    to_state = models.CharField("стало", max_length=16)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="кто",
-    )
-    comment = models.TextField("комментарий", blank=True)
-    created_at = models.DateTimeField("когда", auto_now_add=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["-created_at", "-pk"]
 
 
 class WorkflowEvent(TransitionLog):

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from django.utils.formats import number_format
 from django.utils.text import capfirst
 
+from core.meta import field_label
 from core.meta import model_field as report_field
 
 from .columns import COLUMN_BY_NUMBER, COLUMN_OF_FIELD, FILLABLE_COLUMNS, SECTIONS
-from .models import COUNT_FIELDS, SchoolReport
+from .models import COUNT_FIELDS, ReportStatus, SchoolReport, WorkflowEvent
 from .rules import CheckResult
-from .services import VALUE_FIELDS
+from .selectors import VALUE_FIELDS, report_snapshot
 
 
 def display(report_or_values, name):
@@ -152,3 +153,80 @@ def filled_columns(report: SchoolReport | None, has_branches: bool) -> tuple[int
         elif any(getattr(report, n) not in (None, "", False) for n in names if n in VALUE_FIELDS):
             filled += 1
     return filled, len(numbers)
+
+
+# --- What changed since the last submission or return ---------------------------------------------
+
+
+@dataclass
+class DiffLine:
+    label: str
+    old: str
+    new: str
+
+
+def _show(name, value):
+    if name == "system":
+        return value or "—"
+    shown = display({name: value}, name)
+    return shown if shown is not None else "—"
+
+
+def snapshot_diff(old: dict, new: dict) -> list[DiffLine]:
+    """Differences between two report snapshots, labelled in Russian."""
+    lines = []
+    for name in VALUE_FIELDS:
+        if old.get(name) != new.get(name):
+            label = "Система" if name == "system" else capfirst(field_label(SchoolReport, name))
+            lines.append(DiffLine(label, _show(name, old.get(name)), _show(name, new.get(name))))
+    old_branches, new_branches = old.get("branches", {}), new.get("branches", {})
+    for key in sorted(set(old_branches) | set(new_branches)):
+        before, after = old_branches.get(key, {}), new_branches.get(key, {})
+        name = after.get("name") or before.get("name")
+        for field_name, label in (
+            ("system", "система"),
+            ("responsible_name", "ответственный"),
+            ("responsible_position", "должность"),
+            ("responsible_phone", "телефон"),
+            ("responsible_email", "e-mail"),
+        ):
+            if before.get(field_name) != after.get(field_name):
+                lines.append(
+                    DiffLine(
+                        f"Филиал «{name}»: {label}",
+                        before.get(field_name) or "—",
+                        after.get(field_name) or "—",
+                    )
+                )
+    if old.get("events", []) != new.get("events", []):
+        lines.append(
+            DiffLine(
+                "Мероприятия",
+                "; ".join(old.get("events", [])) or "—",
+                "; ".join(new.get("events", [])) or "—",
+            )
+        )
+    return lines
+
+
+def changes_since_last_review(report: SchoolReport) -> tuple[WorkflowEvent | None, list[DiffLine]]:
+    """What changed since the reviewer last saw the report: since the previous return or submission.
+
+    For a submitted report the current submission is compared with the one before it (or with
+    the report as it was returned); for a report being edited, the current values are compared with
+    the last submission or return. Returns (the event compared against, lines) or (None, []).
+    """
+    events = list(
+        report.workflow_events.filter(action__in=[WorkflowEvent.Action.SUBMIT, WorkflowEvent.Action.RETURN])
+        .select_related("actor")
+        .order_by("-created_at", "-pk")[:2]
+    )
+    if report.status == ReportStatus.SUBMITTED and events and events[0].action == WorkflowEvent.Action.SUBMIT:
+        if len(events) < 2:
+            return None, []
+        current, base = events[0].snapshot, events[1]
+    else:
+        if not events:
+            return None, []
+        current, base = report_snapshot(report), events[0]
+    return base, snapshot_diff(base.snapshot, current)

@@ -14,7 +14,7 @@ from .rules import CheckResult
 
 
 def _initial(report: SchoolReport) -> dict:
-    initial = {name: getattr(report, name) for name in services.VALUE_FIELDS}
+    initial = {name: getattr(report, name) for name in selectors.VALUE_FIELDS}
     initial["system"] = report.system_id
     initial.update(report.raw_input or {})
     initial["version"] = report.version
@@ -36,7 +36,7 @@ class ReportEditPage:
         self.branch_rows = list(report.branch_rows.all())
         branch_initial = []
         for row in self.branch_rows:
-            item = {"branch_id": row.branch_id, **{n: getattr(row, n) for n in services.BRANCH_FIELDS}}
+            item = {"branch_id": row.branch_id, **{n: getattr(row, n) for n in selectors.BRANCH_FIELDS}}
             item["system"] = row.system_id
             branch_initial.append(item)
         event_initial = [
@@ -123,7 +123,7 @@ class ReportEditPage:
                 previous=self.previous,
                 result=result,
                 form=self.form,
-                values={**(services.report_values(self.report) or {}), **self.typed.values},
+                values={**(selectors.report_values(self.report) or {}), **self.typed.values},
                 typed_explanations=self.typed.explanations,
             )
         else:

@@ -9,10 +9,11 @@ from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from reports.excel.table import xlsx_response
+from core.xlsx import xlsx_response
 from schools.selectors import municipality_get
 
 from . import dashboard, selectors, workflow
+from .actions import municipality_actions, report_actions
 from .models import MunicipalityState, ReportStatus
 from .services import ReportInvalid
 
@@ -37,10 +38,10 @@ def _invalid(request, exc: ReportInvalid):
 @require_POST
 def report_submit(request, slug, school_pk):
     campaign, school, report = _report_or_404(request, slug, school_pk)
-    if not (request.user.is_coordinator and request.user.school_id == school.pk):
-        raise PermissionDenied(workflow.MSG_NOT_ALLOWED)
+    actions = report_actions(user=request.user, report=report, campaign=campaign, school=school)
+    actions.require_right("submit")
     if report is None:
-        messages.error(request, "Сначала заполните отчёт.")
+        messages.error(request, actions.reason("submit"))
         return redirect("monitoring:report_edit", slug=slug, school_pk=school.pk)
     try:
         workflow.report_submit(report_id=report.pk, user=request.user)
@@ -58,10 +59,10 @@ def report_submit(request, slug, school_pk):
 @require_POST
 def report_review(request, slug, school_pk, action):
     campaign, school, report = _report_or_404(request, slug, school_pk)
-    if not workflow.can_review(request.user, school):
-        raise PermissionDenied(workflow.MSG_NOT_ALLOWED)
+    actions = report_actions(user=request.user, report=report, campaign=campaign, school=school)
+    actions.require_right(action)
     if report is None:
-        messages.error(request, "Отчёт ещё не начат.")
+        messages.error(request, actions.reason(action))
         return redirect("monitoring:report", slug=slug, school_pk=school.pk)
     try:
         if action == "approve":
@@ -208,17 +209,7 @@ def municipality_dashboard(request, slug, municipality_pk):
             "sort": sort,
             "search": search,
             "statuses": [("not_started", "не начат"), *ReportStatus.choices],
-            "can_submit": request.user.is_specialist
-            and review.state in (MunicipalityState.COLLECTING, MunicipalityState.RETURNED),
-            "can_accept": request.user.is_regional
-            and (
-                review.state == MunicipalityState.SUBMITTED
-                or municipality.is_regional
-                and review.state != MunicipalityState.ACCEPTED
-            ),
-            "can_return": request.user.is_regional
-            and review.state in (MunicipalityState.SUBMITTED, MunicipalityState.ACCEPTED),
-            "can_bulk_approve": any(workflow.can_review(request.user, r.school) for r in rows[:1]),
+            "actions": municipality_actions(user=request.user, review=review),
         },
     )
 

@@ -1,5 +1,6 @@
 """Reads of campaigns and reports, always through the user's scope."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -7,13 +8,23 @@ from django.db.models import Prefetch, Q, QuerySet
 from accounts.access import get_in_scope_or_404, school_q
 from accounts.models import Role, User
 from core.emails import first_email
+from projects import registry
 from schools.models import Branch, Municipality, School
 
 from .basis import basis_statuses
-from .models import Campaign, MunicipalityReview, ReportBranch, ReportEvent, SchoolReport, WorkflowEvent
+from .models import (
+    COUNT_FIELDS,
+    Campaign,
+    MunicipalityReview,
+    MunicipalityState,
+    ReportBranch,
+    ReportEvent,
+    SchoolReport,
+    WorkflowEvent,
+)
 
 
-def campaign_list(*, user) -> QuerySet[Campaign]:
+def campaign_list(*, user: User) -> QuerySet[Campaign]:
     """Methodists see every campaign; others see open and closed ones their schools take part in."""
     qs = Campaign.objects.select_related("previous")
     if user.is_regional:
@@ -27,16 +38,16 @@ def campaign_list(*, user) -> QuerySet[Campaign]:
     )
 
 
-def campaign_get(*, user, slug) -> Campaign:
+def campaign_get(*, user: User, slug) -> Campaign:
     return get_in_scope_or_404(campaign_list(user=user), slug=slug)
 
 
-def current_campaign(*, user) -> Campaign | None:
+def current_campaign(*, user: User) -> Campaign | None:
     """The most recent open campaign the user takes part in."""
     return campaign_list(user=user).filter(status=Campaign.Status.OPEN).order_by("-as_of", "-pk").first()
 
 
-def campaign_school_get(*, user, campaign: Campaign, school_pk) -> School:
+def campaign_school_get(*, user: User, campaign: Campaign, school_pk) -> School:
     """A participating school of the campaign, within the user's scope (404 otherwise)."""
     qs = (
         School.objects.filter(school_q(user), campaigns=campaign)
@@ -70,7 +81,7 @@ def previous_report(*, report_or_campaign, school: School) -> SchoolReport | Non
     return _report_qs().filter(campaign_id=campaign.previous_id, school=school).first()
 
 
-def campaign_schools(*, user, campaign: Campaign, search: str = "") -> QuerySet[School]:
+def campaign_schools(*, user: User, campaign: Campaign, search: str = "") -> QuerySet[School]:
     """Participating schools in scope, each with ``report`` (its report or None) attached."""
     qs = School.objects.filter(school_q(user), campaigns=campaign).select_related("municipality")
     search = " ".join(search.split())
@@ -102,7 +113,7 @@ def reports_on_basis(
     return qs
 
 
-def reports_in_scope(*, user, campaign: Campaign, ids) -> QuerySet[SchoolReport]:
+def reports_in_scope(*, user: User, campaign: Campaign, ids) -> QuerySet[SchoolReport]:
     return SchoolReport.objects.filter(school_q(user, "school"), campaign=campaign, pk__in=list(ids))
 
 
@@ -118,9 +129,7 @@ def workflow_log(*, report: SchoolReport) -> QuerySet[WorkflowEvent]:
 
 def project_event_titles(limit: int = 200) -> list[str]:
     """Titles of the regional project's events, offered in column 24 of the form."""
-    from projects.models import Event
-
-    return list(Event.objects.order_by("-starts_on", "title").values_list("title", flat=True)[:limit])
+    return registry.event_titles(limit)
 
 
 def campaign_participants_review(*, user: User, campaign: Campaign) -> dict:
@@ -183,3 +192,89 @@ def school_contacts(*, campaign: Campaign, school_ids) -> dict[int, SchoolContac
         else:
             contacts[school_id] = SchoolContact("", "", "")
     return contacts
+
+
+# --- Values as the checks take them ---------------------------------------------------------------
+
+VALUE_FIELDS = (
+    "system",
+    "responsible_name",
+    "responsible_position",
+    "responsible_phone",
+    "responsible_email",
+    *COUNT_FIELDS,
+    "module_turnstile",
+    "module_library",
+    "module_canteen",
+    "module_other",
+    "other_modules_text",
+    "entry_frequency",
+    "paper_journal",
+    "pilot_site",
+    "coordinator_name",
+    "coordinator_phone",
+    "coordinator_email",
+    "coordinator_skype",
+    "notes",
+)
+BRANCH_FIELDS = (
+    "system",
+    "responsible_name",
+    "responsible_position",
+    "responsible_phone",
+    "responsible_email",
+)
+
+
+def report_values(report: SchoolReport | None) -> dict | None:
+    """The report's values as the checks take them."""
+    if report is None:
+        return None
+    return {name: getattr(report, name) for name in VALUE_FIELDS}
+
+
+def branch_values(report: SchoolReport) -> list[dict]:
+    return [
+        {"branch_id": row.branch_id, **{name: getattr(row, name) for name in BRANCH_FIELDS}}
+        for row in report.branch_rows.all()
+    ]
+
+
+def municipality_state(campaign_id: int, municipality_id: int) -> str:
+    state = (
+        MunicipalityReview.objects.filter(campaign_id=campaign_id, municipality_id=municipality_id)
+        .values_list("state", flat=True)
+        .first()
+    )
+    return state or MunicipalityState.COLLECTING
+
+
+def registry_pilot_status(school_id: int, on_date: datetime.date) -> bool | None:
+    """Whether the pilot-site registry lists the school on the date; None when no registry is kept."""
+    return registry.pilot_status(school_id, on_date)
+
+
+def registry_pilot_school_ids(on_date: datetime.date) -> set[int] | None:
+    """Schools the registry lists on the date (one query), or None when no registry is kept."""
+    return registry.pilot_school_ids(on_date)
+
+
+def report_snapshot(report: SchoolReport) -> dict:
+    """The report's values as JSON-friendly data, kept with submissions and returns for diffs."""
+    values = report_values(report) or {}
+    values["system"] = report.system.name if report.system else None
+    values["branches"] = {
+        str(row.branch_id): {
+            "name": row.branch.name,
+            "system": row.system.name if row.system else None,
+            "responsible_name": row.responsible_name,
+            "responsible_position": row.responsible_position,
+            "responsible_phone": row.responsible_phone,
+            "responsible_email": row.responsible_email,
+        }
+        for row in report.branch_rows.select_related("branch", "system")
+    }
+    values["events"] = [
+        f"{e.title}: обучающихся {e.students}, педагогов {e.teachers}" for e in report.events.all()
+    ]
+    return values

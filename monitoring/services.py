@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.models import User
+from core.errors import ServiceError
+from projects import registry
 from schools.models import School
 
 from . import checks
@@ -22,6 +24,17 @@ from .models import (
     SchoolReport,
 )
 from .rules import CheckResult
+
+# Reads live in selectors; the names stay importable from here for the callers that used them.
+from .selectors import (  # noqa: F401
+    BRANCH_FIELDS,
+    VALUE_FIELDS,
+    branch_values,
+    municipality_state,
+    registry_pilot_school_ids,
+    registry_pilot_status,
+    report_values,
+)
 
 # --- Messages (tests import them) -------------------------------------------------------------
 MSG_CONFLICT = (
@@ -60,39 +73,6 @@ CARRY_OVER = (
 # Column 21 (pilot site) comes from the pilot-site registry when it is kept.
 CARRY_OVER_UNCONFIRMED = (*COUNT_FIELDS, "entry_frequency", "paper_journal", "pilot_site")
 
-VALUE_FIELDS = (
-    "system",
-    "responsible_name",
-    "responsible_position",
-    "responsible_phone",
-    "responsible_email",
-    *COUNT_FIELDS,
-    "module_turnstile",
-    "module_library",
-    "module_canteen",
-    "module_other",
-    "other_modules_text",
-    "entry_frequency",
-    "paper_journal",
-    "pilot_site",
-    "coordinator_name",
-    "coordinator_phone",
-    "coordinator_email",
-    "coordinator_skype",
-    "notes",
-)
-BRANCH_FIELDS = (
-    "system",
-    "responsible_name",
-    "responsible_position",
-    "responsible_phone",
-    "responsible_email",
-)
-
-
-class ServiceError(Exception):
-    """A refusal with a message for the user."""
-
 
 class ReportLocked(ServiceError):
     pass
@@ -128,7 +108,7 @@ def campaign_create(
     previous: Campaign | None = None,
     participants=None,
     open_now: bool = False,
-    user=None,
+    user: User | None = None,
 ) -> Campaign:
     """Create a campaign; every organisation working on the as-of date takes part unless
     ``participants`` is given (closed and merged ones are not offered)."""
@@ -154,7 +134,7 @@ def campaign_create(
 
 
 @transaction.atomic
-def campaign_update(*, campaign: Campaign, user=None, participants=None, **fields) -> Campaign:
+def campaign_update(*, campaign: Campaign, user: User | None = None, participants=None, **fields) -> Campaign:
     for name, value in fields.items():
         setattr(campaign, name, value)
     campaign._history_user = user
@@ -216,7 +196,7 @@ def ensure_participant(*, campaign: Campaign, school: School, user: User | None)
         _participants_change(campaign, add={school.pk}, remove=set(), user=user, reason=REASON_REPORT_LOADED)
 
 
-def _campaign_set_status(campaign, *, allowed_from, to, action, stamp_field, user):
+def _campaign_set_status(campaign, *, allowed_from, to, action, stamp_field, user: User | None):
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if locked.status not in allowed_from:
@@ -229,7 +209,7 @@ def _campaign_set_status(campaign, *, allowed_from, to, action, stamp_field, use
     return campaign
 
 
-def campaign_open(*, campaign: Campaign, user=None) -> Campaign:
+def campaign_open(*, campaign: Campaign, user: User | None = None) -> Campaign:
     return _campaign_set_status(
         campaign,
         allowed_from=(Campaign.Status.PREPARING, Campaign.Status.CLOSED),
@@ -240,7 +220,7 @@ def campaign_open(*, campaign: Campaign, user=None) -> Campaign:
     )
 
 
-def campaign_close(*, campaign: Campaign, user=None) -> Campaign:
+def campaign_close(*, campaign: Campaign, user: User | None = None) -> Campaign:
     return _campaign_set_status(
         campaign,
         allowed_from=(Campaign.Status.OPEN,),
@@ -252,48 +232,6 @@ def campaign_close(*, campaign: Campaign, user=None) -> Campaign:
 
 
 # --- Reports --------------------------------------------------------------------------------------
-
-
-def report_values(report: SchoolReport | None) -> dict | None:
-    """The report's values as the checks take them."""
-    if report is None:
-        return None
-    return {name: getattr(report, name) for name in VALUE_FIELDS}
-
-
-def branch_values(report: SchoolReport) -> list[dict]:
-    return [
-        {"branch_id": row.branch_id, **{name: getattr(row, name) for name in BRANCH_FIELDS}}
-        for row in report.branch_rows.all()
-    ]
-
-
-def municipality_state(campaign_id: int, municipality_id: int) -> str:
-    state = (
-        MunicipalityReview.objects.filter(campaign_id=campaign_id, municipality_id=municipality_id)
-        .values_list("state", flat=True)
-        .first()
-    )
-    return state or MunicipalityState.COLLECTING
-
-
-def registry_pilot_status(school_id: int, on_date) -> bool | None:
-    """Whether the pilot-site registry lists the school on the date; None when no registry is kept."""
-    from projects.models import PilotSite
-
-    if not PilotSite.objects.exists():
-        return None
-    return PilotSite.objects.active_on(on_date).filter(school_id=school_id).exists()
-
-
-def registry_pilot_school_ids(on_date) -> set[int] | None:
-    """Schools the registry lists on the date (one query), or None when no registry is kept."""
-    from projects.models import PilotSite
-
-    ids = set(PilotSite.objects.active_on(on_date).order_by().values_list("school_id", flat=True))
-    if not ids and not PilotSite.objects.exists():
-        return None
-    return ids
 
 
 def report_edit_refusal(report: SchoolReport) -> str | None:
@@ -314,7 +252,7 @@ def report_edit_refusal(report: SchoolReport) -> str | None:
 
 
 @transaction.atomic
-def report_start(*, campaign: Campaign, school: School, user=None) -> SchoolReport:
+def report_start(*, campaign: Campaign, school: School, user: User | None = None) -> SchoolReport:
     """Return the school's report in the campaign, creating it prefilled from last year.
 
     Also adds rows for branches registered since the report was started.
@@ -394,7 +332,7 @@ class ReportInput:
 def report_save(
     *,
     report_id: int,
-    user,
+    user: User,
     data: ReportInput,
     expected_version: int | None,
     draft: bool,
@@ -469,22 +407,15 @@ def report_save(
     return report, result
 
 
-def project_events_by_title() -> dict[str, int]:
-    """Events of the regional project by normalised title, to link column 24 rows to them."""
-    from projects.models import Event
-
-    return {" ".join(title.lower().split()): pk for pk, title in Event.objects.values_list("pk", "title")}
-
-
-def _replace_events(report: SchoolReport, events: list[dict], user) -> None:
+def _replace_events(report: SchoolReport, events: list[dict], user: User | None) -> None:
     existing = {e.pk: e for e in report.events.all()}
-    known = project_events_by_title()
+    known = registry.event_ids_by_title()
     keep = set()
     for position, item in enumerate(events):
         event = existing.get(item.get("id")) if item.get("id") else None
         if event is None:
             event = ReportEvent(report=report)
-        event_id = known.get(" ".join(item["title"].lower().split()))
+        event_id = registry.event_id_for(item["title"], known)
         changed = (
             event.pk is None
             or any(getattr(event, k) != item[k] for k in ("title", "students", "teachers"))
@@ -509,7 +440,9 @@ MSG_REPORT_EXISTS = "В мониторинге «{campaign}» уже есть о
 
 
 @transaction.atomic
-def report_load_accepted(*, campaign: Campaign, school: School, data: ReportInput, user) -> SchoolReport:
+def report_load_accepted(
+    *, campaign: Campaign, school: School, data: ReportInput, user: User
+) -> SchoolReport:
     """Load a closed campaign's report from an old table, as accepted, for year-over-year comparison."""
     if not user.is_regional:
         raise ReportLocked(MSG_PAST_ONLY_METHODISTS)

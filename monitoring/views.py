@@ -7,11 +7,12 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.views.decorators.http import require_POST
 
-from . import selectors, services, workflow
+from . import presenters, selectors, services
+from .actions import report_actions
 from .checks import check_saved_report
 from .forms import CampaignForm
 from .history import report_history
-from .models import ReportStatus, WorkflowEvent
+from .models import WorkflowEvent
 from .presenters import build_sections, filled_columns
 from .report_page import ReportEditPage
 from .rules import CheckResult
@@ -166,28 +167,14 @@ def report_detail(request, slug, school_pk):
     report = selectors.report_for(campaign=campaign, school=school)
     previous = selectors.previous_report(report_or_campaign=campaign, school=school)
     result = check_saved_report(report) if report is not None else CheckResult()
-    can_edit = (
-        request.user.is_coordinator
-        and request.user.school_id == school.pk
-        and (
-            report is None
-            and campaign.is_open
-            or report is not None
-            and not services.report_edit_refusal(report)
-        )
-    )
+    actions = report_actions(user=request.user, report=report, campaign=campaign, school=school)
     review = {}
     if report is not None:
         log = list(selectors.workflow_log(report=report))
-        refusal = services.report_edit_refusal(report)
-        reviewable = workflow.can_review(request.user, school) and not workflow.review_refusal(report)
-        diff_base, diff = workflow.changes_since_last_review(report)
+        diff_base, diff = presenters.changes_since_last_review(report)
         review = {
             "log": log,
             "last_return": next((e for e in log if e.action == WorkflowEvent.Action.RETURN), None),
-            "can_submit": request.user.is_coordinator and request.user.school_id == school.pk and not refusal,
-            "can_approve": reviewable and report.status == ReportStatus.SUBMITTED,
-            "can_return": reviewable and report.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED),
             "diff_base": diff_base,
             "diff": diff,
         }
@@ -202,7 +189,7 @@ def report_detail(request, slug, school_pk):
             result,
             sections=build_sections(report=report, previous=previous, result=result),
             history=report_history(report) if report else [],
-            can_edit=can_edit,
+            actions=actions,
             **review,
         ),
     )
@@ -211,8 +198,9 @@ def report_detail(request, slug, school_pk):
 def _school_for_editing(request, slug, school_pk):
     campaign = selectors.campaign_get(user=request.user, slug=slug)
     school = selectors.campaign_school_get(user=request.user, campaign=campaign, school_pk=school_pk)
-    if not (request.user.is_coordinator and request.user.school_id == school.pk):
-        raise PermissionDenied(MSG_ONLY_COORDINATOR)
+    report_actions(user=request.user, report=None, campaign=campaign, school=school).require_right(
+        "edit", MSG_ONLY_COORDINATOR
+    )
     return campaign, school
 
 

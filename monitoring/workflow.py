@@ -1,5 +1,6 @@
-"""Review workflow: school report (draft → submitted → approved / returned) and municipality
-(collecting → submitted to region → accepted / returned).
+"""Review workflows declared on the transition engine (:mod:`core.transitions`): the school
+report (draft → submitted → approved / returned) and the municipality (collecting → submitted to
+region → accepted / returned).
 
 Each transition runs in one transaction: the row is locked, its state checked, changed, and an
 audit entry written. A second click or a concurrent request finds the state already changed and
@@ -10,9 +11,18 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import capfirst
 
-from accounts.models import Role
+from accounts.models import Role, User
+from core.transitions import (  # noqa: F401 - the engine's messages stay importable from here for views and tests
+    MSG_COMMENT_REQUIRED,
+    MSG_NOT_ALLOWED,
+    MSG_WRONG_STATE,
+    Transition,
+    TransitionRefused,
+    Workflow,
+    apply_transition,
+    perform,
+)
 
 from .checks import check_saved_report
 from .models import (
@@ -23,17 +33,16 @@ from .models import (
     SchoolReport,
     WorkflowEvent,
 )
+from .selectors import (
+    municipality_state,
+    report_snapshot,
+)
 from .services import (
     ReportInvalid,
-    ServiceError,
-    municipality_state,
     report_edit_refusal,
-    report_values,
 )
+from .tasks import send_workflow_notification
 
-MSG_COMMENT_REQUIRED = "Укажите причину возврата: комментарий обязателен."
-MSG_NOT_ALLOWED = "У вас нет права на это действие."
-MSG_WRONG_STATE = "Действие невозможно: отчёт в состоянии «{state}»."
 MSG_MUN_WRONG_STATE = "Действие невозможно: МОУО в состоянии «{state}»."
 MSG_CAMPAIGN_CLOSED = "Мониторинг закрыт: изменения невозможны."
 MSG_MISSING_REASON = (
@@ -42,43 +51,18 @@ MSG_MISSING_REASON = (
 MSG_MISSING_LIST = "Список организаций без принятого отчёта не совпадает с фактическим: {names}."
 
 
-class TransitionRefused(ServiceError):
-    pass
-
-
 @dataclass
 class BulkResult:
     approved: list[SchoolReport]
     refused: list[tuple[SchoolReport, str]]
 
 
-def _locked_report(report_id: int) -> SchoolReport:
+def _locked_report(pk: int) -> SchoolReport:
     return (
         SchoolReport.objects.select_for_update(of=("self",))
         .select_related("campaign", "school__municipality")
-        .get(pk=report_id)
+        .get(pk=pk)
     )
-
-
-def report_snapshot(report: SchoolReport) -> dict:
-    """The report's values as JSON-friendly data, kept with submissions and returns for diffs."""
-    values = report_values(report)
-    values["system"] = report.system.name if report.system_id else None
-    values["branches"] = {
-        str(row.branch_id): {
-            "name": row.branch.name,
-            "system": row.system.name if row.system_id else None,
-            "responsible_name": row.responsible_name,
-            "responsible_position": row.responsible_position,
-            "responsible_phone": row.responsible_phone,
-            "responsible_email": row.responsible_email,
-        }
-        for row in report.branch_rows.select_related("branch", "system")
-    }
-    values["events"] = [
-        f"{e.title}: обучающихся {e.students}, педагогов {e.teachers}" for e in report.events.all()
-    ]
-    return values
 
 
 def full_check(report: SchoolReport):
@@ -86,65 +70,21 @@ def full_check(report: SchoolReport):
     return check_saved_report(report, for_submission=True)
 
 
-def _log(report, action, from_state, actor, comment="", snapshot=None):
-    return WorkflowEvent.objects.create(
-        campaign_id=report.campaign_id,
-        report=report,
-        municipality_id=report.school.municipality_id,
-        action=action,
-        from_state=from_state,
-        to_state=report.status,
-        actor=actor,
-        comment=comment,
-        snapshot=snapshot or {},
-    )
-
-
-def _notify(event: WorkflowEvent) -> None:
-    from .tasks import send_workflow_notification
-
-    transaction.on_commit(lambda: send_workflow_notification.delay(event.pk))
-
-
-def can_review(user, school) -> bool:
+def reviews_municipality(user: User, municipality) -> bool:
     """Municipal specialists review their schools; methodists review the regional state schools."""
     if not user.is_active:
         return False
-    if school.municipality.is_regional:
+    if municipality.is_regional:
         return user.is_regional
-    return user.effective_role == Role.SPECIALIST and user.municipality_id == school.municipality_id
+    return user.effective_role == Role.SPECIALIST and user.municipality_id == municipality.pk
 
 
-def _set_status(report, status, actor):
-    report.status = status
-    report.version += 1
-    report.updated_by = actor
-    report._history_user = actor
-    fields = ["status", "version", "updated_by", "updated_at"]
-    if status == ReportStatus.SUBMITTED:
-        report.submitted_at = timezone.now()
-        fields.append("submitted_at")
-    report.save(update_fields=fields)
+def can_review(user: User, school) -> bool:
+    """Whether the user reviews the school's reports (see :func:`reviews_municipality`)."""
+    return reviews_municipality(user, school.municipality)
 
 
-@transaction.atomic
-def report_submit(*, report_id: int, user) -> SchoolReport:
-    report = _locked_report(report_id)
-    if not (user.is_coordinator and user.school_id == report.school_id):
-        raise TransitionRefused(MSG_NOT_ALLOWED)
-    refusal = report_edit_refusal(report)
-    if refusal:
-        raise TransitionRefused(refusal)
-    result = full_check(report)
-    if result.errors:
-        raise ReportInvalid(result)
-    from_state = report.status
-    _set_status(report, ReportStatus.SUBMITTED, user)
-    _log(report, WorkflowEvent.Action.SUBMIT, from_state, user, snapshot=report_snapshot(report))
-    return report
-
-
-def review_refusal(report) -> str | None:
+def review_refusal(report: SchoolReport) -> str | None:
     """Why a reviewer cannot act on the report now (campaign closed, municipality handed over)."""
     if report.campaign.status == Campaign.Status.CLOSED:
         return MSG_CAMPAIGN_CLOSED
@@ -154,43 +94,103 @@ def review_refusal(report) -> str | None:
     return None
 
 
-def _review_guard(report, user, allowed_states):
-    if not can_review(user, report.school):
-        raise TransitionRefused(MSG_NOT_ALLOWED)
-    refusal = review_refusal(report)
-    if refusal:
-        raise TransitionRefused(refusal)
-    if report.status not in allowed_states:
-        raise TransitionRefused(MSG_WRONG_STATE.format(state=report.get_status_display()))
+# --- School report: the declaration ---------------------------------------------------------------
 
 
-@transaction.atomic
-def report_approve(*, report_id: int, user) -> SchoolReport:
-    report = _locked_report(report_id)
-    _review_guard(report, user, (ReportStatus.SUBMITTED,))
+def _report_journal(report: SchoolReport, transition: Transition, from_state, user: User, comment, snapshot):
+    return WorkflowEvent.objects.create(
+        campaign_id=report.campaign_id,
+        report=report,
+        municipality_id=report.school.municipality_id,
+        action=transition.action,
+        from_state=from_state,
+        to_state=report.status,
+        actor=user,
+        comment=comment,
+        snapshot=snapshot or {},
+    )
+
+
+def _send_workflow_notification(event_id: int) -> None:
+    send_workflow_notification.delay(event_id)
+
+
+def _own_coordinator(user: User, report: SchoolReport) -> str | None:
+    return None if user.is_coordinator and user.school_id == report.school_id else MSG_NOT_ALLOWED
+
+
+def _reviewer(user: User, report: SchoolReport) -> str | None:
+    return None if can_review(user, report.school) else MSG_NOT_ALLOWED
+
+
+def _passes_full_check(report: SchoolReport, **_) -> None:
     result = full_check(report)
     if result.errors:
         raise ReportInvalid(result)
-    from_state = report.status
-    _set_status(report, ReportStatus.APPROVED, user)
-    _notify(_log(report, WorkflowEvent.Action.APPROVE, from_state, user))
-    return report
 
 
-@transaction.atomic
-def report_return(*, report_id: int, user, comment: str) -> SchoolReport:
-    comment = (comment or "").strip()
-    if not comment:
-        raise TransitionRefused(MSG_COMMENT_REQUIRED)
-    report = _locked_report(report_id)
-    _review_guard(report, user, (ReportStatus.SUBMITTED, ReportStatus.APPROVED))
-    from_state = report.status
-    _set_status(report, ReportStatus.RETURNED, user)
-    _notify(_log(report, WorkflowEvent.Action.RETURN, from_state, user, comment, report_snapshot(report)))
-    return report
+def _stamp_submitted(obj, **_) -> list[str]:
+    obj.submitted_at = timezone.now()
+    return ["submitted_at"]
 
 
-def reports_approve_bulk(*, report_ids, user) -> BulkResult:
+REPORT_WORKFLOW = Workflow(
+    name="school_report",
+    model=SchoolReport,
+    lock=_locked_report,
+    journal=_report_journal,
+    notify=_send_workflow_notification,
+    snapshot=report_snapshot,
+    transitions={
+        "submit": Transition(
+            name="submit",
+            sources=(ReportStatus.DRAFT, ReportStatus.RETURNED),
+            target=ReportStatus.SUBMITTED,
+            permission=_own_coordinator,
+            guard=report_edit_refusal,
+            validate=_passes_full_check,
+            apply=_stamp_submitted,
+            action=WorkflowEvent.Action.SUBMIT,
+            snapshot=True,
+        ),
+        "approve": Transition(
+            name="approve",
+            sources=(ReportStatus.SUBMITTED,),
+            target=ReportStatus.APPROVED,
+            permission=_reviewer,
+            guard=review_refusal,
+            validate=_passes_full_check,
+            action=WorkflowEvent.Action.APPROVE,
+            notify=True,
+        ),
+        "return": Transition(
+            name="return",
+            sources=(ReportStatus.SUBMITTED, ReportStatus.APPROVED),
+            target=ReportStatus.RETURNED,
+            permission=_reviewer,
+            guard=review_refusal,
+            comment_required=True,
+            action=WorkflowEvent.Action.RETURN,
+            snapshot=True,
+            notify=True,
+        ),
+    },
+)
+
+
+def report_submit(*, report_id: int, user: User) -> SchoolReport:
+    return perform(REPORT_WORKFLOW, "submit", lookup={"pk": report_id}, user=user)
+
+
+def report_approve(*, report_id: int, user: User) -> SchoolReport:
+    return perform(REPORT_WORKFLOW, "approve", lookup={"pk": report_id}, user=user)
+
+
+def report_return(*, report_id: int, user: User, comment: str) -> SchoolReport:
+    return perform(REPORT_WORKFLOW, "return", lookup={"pk": report_id}, user=user, comment=comment)
+
+
+def reports_approve_bulk(*, report_ids, user: User) -> BulkResult:
     """Approve several reports; each one is checked and committed on its own."""
     result = BulkResult([], [])
     for report_id in report_ids:
@@ -202,22 +202,28 @@ def reports_approve_bulk(*, report_ids, user) -> BulkResult:
     return result
 
 
-# --- Municipality ---------------------------------------------------------------------------------
+# --- Municipality: the declaration ----------------------------------------------------------------
 
 
-def _locked_review(campaign, municipality) -> MunicipalityReview:
+def _locked_review(campaign: Campaign, municipality) -> MunicipalityReview:
     MunicipalityReview.objects.get_or_create(campaign=campaign, municipality=municipality)
-    return MunicipalityReview.objects.select_for_update().get(campaign=campaign, municipality=municipality)
+    return (
+        MunicipalityReview.objects.select_for_update(of=("self",))
+        .select_related("campaign", "municipality")
+        .get(campaign=campaign, municipality=municipality)
+    )
 
 
-def _log_municipality(review, action, from_state, actor, comment=""):
+def _municipality_journal(
+    review: MunicipalityReview, transition: Transition, from_state, user: User, comment, _
+):
     return WorkflowEvent.objects.create(
         campaign_id=review.campaign_id,
         municipality_id=review.municipality_id,
-        action=action,
+        action=transition.action,
         from_state=from_state,
         to_state=review.state,
-        actor=actor,
+        actor=user,
         comment=comment,
     )
 
@@ -234,175 +240,159 @@ def schools_without_approved_report(campaign, municipality):
     )
 
 
-@transaction.atomic
-def municipality_submit(
-    *, campaign: Campaign, municipality, user, missing_ids=(), reason: str = ""
-) -> MunicipalityReview:
-    if not (user.is_specialist and user.municipality_id == municipality.pk):
-        raise TransitionRefused(MSG_NOT_ALLOWED)
-    if campaign.status == Campaign.Status.CLOSED:
-        raise TransitionRefused(MSG_CAMPAIGN_CLOSED)
-    review = _locked_review(campaign, municipality)
-    if review.state not in (MunicipalityState.COLLECTING, MunicipalityState.RETURNED):
-        raise TransitionRefused(MSG_MUN_WRONG_STATE.format(state=review.get_state_display()))
-    missing = list(schools_without_approved_report(campaign, municipality))
-    reason = (reason or "").strip()
+def _own_specialist(user: User, review: MunicipalityReview) -> str | None:
+    return None if user.is_specialist and user.municipality_id == review.municipality_id else MSG_NOT_ALLOWED
+
+
+def _methodist(user: User, _review) -> str | None:
+    return None if user.is_regional else MSG_NOT_ALLOWED
+
+
+def _campaign_not_closed(review: MunicipalityReview) -> str | None:
+    return MSG_CAMPAIGN_CLOSED if review.campaign.status == Campaign.Status.CLOSED else None
+
+
+def _missing_explained(review: MunicipalityReview, *, comment: str, missing_ids=(), **_) -> None:
+    missing = list(schools_without_approved_report(review.campaign, review.municipality))
     if missing:
-        if not reason:
+        if not comment:
             raise TransitionRefused(MSG_MISSING_REASON.format(count=len(missing)))
         if {s.pk for s in missing} != {int(i) for i in missing_ids}:
             raise TransitionRefused(MSG_MISSING_LIST.format(names=", ".join(s.short_name for s in missing)))
-    from_state = review.state
-    review.state = MunicipalityState.SUBMITTED
+
+
+def _hand_over(review: MunicipalityReview, *, comment: str, **_) -> list[str]:
+    review._missing = list(schools_without_approved_report(review.campaign, review.municipality))
     review.submitted_at = timezone.now()
-    review.missing_reason = reason if missing else ""
-    review.save()
-    review.missing_schools.set(missing)
-    _log_municipality(review, WorkflowEvent.Action.MUNICIPALITY_SUBMIT, from_state, user, reason)
-    return review
+    review.missing_reason = comment if review._missing else ""
+    return ["submitted_at", "missing_reason"]
 
 
-@transaction.atomic
-def municipality_accept(*, campaign: Campaign, municipality, user) -> MunicipalityReview:
-    if not user.is_regional:
-        raise TransitionRefused(MSG_NOT_ALLOWED)
-    review = _locked_review(campaign, municipality)
-    allowed = [MunicipalityState.SUBMITTED]
-    if municipality.is_regional:  # regional state schools are reviewed by methodists directly
-        allowed += [MunicipalityState.COLLECTING, MunicipalityState.RETURNED]
-    if review.state not in allowed:
-        raise TransitionRefused(MSG_MUN_WRONG_STATE.format(state=review.get_state_display()))
-    from_state = review.state
-    review.state = MunicipalityState.ACCEPTED
+def _record_missing(review: MunicipalityReview, **_) -> None:
+    review.missing_schools.set(review._missing)
+
+
+def _accept_sources(review: MunicipalityReview) -> tuple[str, ...]:
+    if review.municipality.is_regional:  # regional state schools are reviewed by methodists directly
+        return (MunicipalityState.SUBMITTED, MunicipalityState.COLLECTING, MunicipalityState.RETURNED)
+    return (MunicipalityState.SUBMITTED,)
+
+
+def _clear_comment(review: MunicipalityReview, **_) -> list[str]:
     review.comment = ""
-    review.save()
-    _notify(_log_municipality(review, WorkflowEvent.Action.MUNICIPALITY_ACCEPT, from_state, user))
-    return review
+    return ["comment"]
 
 
-@transaction.atomic
-def municipality_return(
-    *, campaign: Campaign, municipality, user, comment: str, reopen_school_ids=()
-) -> MunicipalityReview:
-    """Return a municipality's data; the chosen schools' reports go back to their coordinators."""
-    comment = (comment or "").strip()
-    if not comment:
-        raise TransitionRefused(MSG_COMMENT_REQUIRED)
-    if not user.is_regional:
-        raise TransitionRefused(MSG_NOT_ALLOWED)
-    review = _locked_review(campaign, municipality)
-    if review.state not in (MunicipalityState.SUBMITTED, MunicipalityState.ACCEPTED):
-        raise TransitionRefused(MSG_MUN_WRONG_STATE.format(state=review.get_state_display()))
-    from_state = review.state
-    review.state = MunicipalityState.RETURNED
+def _keep_comment(review: MunicipalityReview, *, comment: str, **_) -> list[str]:
     review.comment = comment
-    review.save()
-    _notify(_log_municipality(review, WorkflowEvent.Action.MUNICIPALITY_RETURN, from_state, user, comment))
+    return ["comment"]
+
+
+def _reopen_reports(
+    review: MunicipalityReview, *, user: User, comment: str, reopen_school_ids=(), **_
+) -> None:
+    """The chosen schools' reports go back to their coordinators with the same comment."""
     reports = (
         SchoolReport.objects.select_for_update(of=("self",))
         .select_related("campaign", "school__municipality")
-        .filter(campaign=campaign, school__municipality=municipality, school_id__in=list(reopen_school_ids))
+        .filter(
+            campaign_id=review.campaign_id,
+            school__municipality_id=review.municipality_id,
+            school_id__in=list(reopen_school_ids),
+        )
         .exclude(status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED])
     )
     for report in reports:
-        from_report_state = report.status
-        _set_status(report, ReportStatus.RETURNED, user)
-        _notify(
-            _log(
-                report, WorkflowEvent.Action.RETURN, from_report_state, user, comment, report_snapshot(report)
-            )
-        )
-    return review
+        apply_transition(REPORT_WORKFLOW, "return", obj=report, user=user, comment=comment)
 
 
-# --- What changed since the last submission or return ---------------------------------------------
+MUNICIPALITY_WORKFLOW = Workflow(
+    name="municipality",
+    model=MunicipalityReview,
+    lock=_locked_review,
+    journal=_municipality_journal,
+    notify=_send_workflow_notification,
+    state_field="state",
+    version_field=None,
+    updated_by_field=None,
+    wrong_state=MSG_MUN_WRONG_STATE,
+    transitions={
+        "submit": Transition(
+            name="submit",
+            sources=(MunicipalityState.COLLECTING, MunicipalityState.RETURNED),
+            target=MunicipalityState.SUBMITTED,
+            permission=_own_specialist,
+            guard=_campaign_not_closed,
+            validate=_missing_explained,
+            apply=_hand_over,
+            after=_record_missing,
+            action=WorkflowEvent.Action.MUNICIPALITY_SUBMIT,
+        ),
+        "accept": Transition(
+            name="accept",
+            sources=_accept_sources,
+            target=MunicipalityState.ACCEPTED,
+            permission=_methodist,
+            apply=_clear_comment,
+            action=WorkflowEvent.Action.MUNICIPALITY_ACCEPT,
+            notify=True,
+        ),
+        "return": Transition(
+            name="return",
+            sources=(MunicipalityState.SUBMITTED, MunicipalityState.ACCEPTED),
+            target=MunicipalityState.RETURNED,
+            permission=_methodist,
+            comment_required=True,
+            apply=_keep_comment,
+            after=_reopen_reports,
+            action=WorkflowEvent.Action.MUNICIPALITY_RETURN,
+            notify=True,
+        ),
+    },
+)
 
 
-@dataclass
-class DiffLine:
-    label: str
-    old: str
-    new: str
-
-
-def _show(name, value):
-    from .presenters import display
-
-    if name == "system":
-        return value or "—"
-    shown = display({name: value}, name)
-    return shown if shown is not None else "—"
-
-
-def snapshot_diff(old: dict, new: dict) -> list[DiffLine]:
-    """Differences between two report snapshots, labelled in Russian."""
-    from .services import VALUE_FIELDS
-
-    lines = []
-    for name in VALUE_FIELDS:
-        if old.get(name) != new.get(name):
-            label = (
-                "Система" if name == "system" else capfirst(SchoolReport._meta.get_field(name).verbose_name)
-            )
-            lines.append(DiffLine(label, _show(name, old.get(name)), _show(name, new.get(name))))
-    old_branches, new_branches = old.get("branches", {}), new.get("branches", {})
-    for key in sorted(set(old_branches) | set(new_branches)):
-        before, after = old_branches.get(key, {}), new_branches.get(key, {})
-        name = after.get("name") or before.get("name")
-        for field_name, label in (
-            ("system", "система"),
-            ("responsible_name", "ответственный"),
-            ("responsible_position", "должность"),
-            ("responsible_phone", "телефон"),
-            ("responsible_email", "e-mail"),
-        ):
-            if before.get(field_name) != after.get(field_name):
-                lines.append(
-                    DiffLine(
-                        f"Филиал «{name}»: {label}",
-                        before.get(field_name) or "—",
-                        after.get(field_name) or "—",
-                    )
-                )
-    if old.get("events", []) != new.get("events", []):
-        lines.append(
-            DiffLine(
-                "Мероприятия",
-                "; ".join(old.get("events", [])) or "—",
-                "; ".join(new.get("events", [])) or "—",
-            )
-        )
-    return lines
-
-
-def changes_since_last_review(report: SchoolReport) -> tuple[WorkflowEvent | None, list[DiffLine]]:
-    """What changed since the reviewer last saw the report: since the previous return or submission.
-
-    For a submitted report the current submission is compared with the one before it (or with
-    the report as it was returned); for a report being edited, the current values are compared with
-    the last submission or return. Returns (the event compared against, lines) or (None, []).
-    """
-    events = list(
-        report.workflow_events.filter(action__in=[WorkflowEvent.Action.SUBMIT, WorkflowEvent.Action.RETURN])
-        .select_related("actor")
-        .order_by("-created_at", "-pk")[:2]
+def municipality_submit(
+    *, campaign: Campaign, municipality, user: User, missing_ids=(), reason: str = ""
+) -> MunicipalityReview:
+    return perform(
+        MUNICIPALITY_WORKFLOW,
+        "submit",
+        lookup={"campaign": campaign, "municipality": municipality},
+        user=user,
+        comment=reason,
+        missing_ids=missing_ids,
     )
-    if report.status == ReportStatus.SUBMITTED and events and events[0].action == WorkflowEvent.Action.SUBMIT:
-        if len(events) < 2:
-            return None, []
-        current, base = events[0].snapshot, events[1]
-    else:
-        if not events:
-            return None, []
-        current, base = report_snapshot(report), events[0]
-    return base, snapshot_diff(base.snapshot, current)
+
+
+def municipality_accept(*, campaign: Campaign, municipality, user: User) -> MunicipalityReview:
+    return perform(
+        MUNICIPALITY_WORKFLOW,
+        "accept",
+        lookup={"campaign": campaign, "municipality": municipality},
+        user=user,
+    )
+
+
+def municipality_return(
+    *, campaign: Campaign, municipality, user: User, comment: str, reopen_school_ids=()
+) -> MunicipalityReview:
+    """Return a municipality's data; the chosen schools' reports go back to their coordinators."""
+    return perform(
+        MUNICIPALITY_WORKFLOW,
+        "return",
+        lookup={"campaign": campaign, "municipality": municipality},
+        user=user,
+        comment=comment,
+        reopen_school_ids=reopen_school_ids,
+    )
 
 
 # --- Reports loaded from a municipality's table --------------------------------------------------
 
 
 @transaction.atomic
-def report_hand_in_imported(*, report_id: int, user, note: str) -> SchoolReport:
+def report_hand_in_imported(*, report_id: int, user: User, note: str) -> SchoolReport:
     """A report loaded from a table is handed in as the school's data: submitted, and approved at
     once when the person who loaded it is its reviewer (the specialist of its municipality, or a
     methodist). A report that does not pass the submission check stays a draft.
@@ -414,17 +404,23 @@ def report_hand_in_imported(*, report_id: int, user, note: str) -> SchoolReport:
     if result.errors:
         raise ReportInvalid(result)
     if report.status != ReportStatus.SUBMITTED:
-        from_state = report.status
-        _set_status(report, ReportStatus.SUBMITTED, user)
-        _log(report, WorkflowEvent.Action.SUBMIT, from_state, user, note, report_snapshot(report))
+        apply_transition(REPORT_WORKFLOW, "submit", obj=report, user=user, comment=note)
     # The region loads consolidated tables of any municipality, so a methodist counts as a reviewer here.
     if (user.is_regional or can_review(user, report.school)) and not review_refusal(report):
-        _set_status(report, ReportStatus.APPROVED, user)
-        _log(report, WorkflowEvent.Action.APPROVE, ReportStatus.SUBMITTED, user, note)
+        apply_transition(REPORT_WORKFLOW, "approve", obj=report, user=user, comment=note, notify=False)
     return report
 
 
-def report_record_import(*, report_id: int, user, from_state: str, comment: str) -> WorkflowEvent:
+def report_record_import(*, report_id: int, user: User, from_state: str, comment: str) -> WorkflowEvent:
     """The journal entry «загружен из таблицы» of a report written by an import."""
     report = SchoolReport.objects.select_related("school").get(pk=report_id)
-    return _log(report, WorkflowEvent.Action.IMPORT, from_state, user, comment)
+    return WorkflowEvent.objects.create(
+        campaign_id=report.campaign_id,
+        report=report,
+        municipality_id=report.school.municipality_id,
+        action=WorkflowEvent.Action.IMPORT,
+        from_state=from_state,
+        to_state=report.status,
+        actor=user,
+        comment=comment,
+    )

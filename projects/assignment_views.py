@@ -15,7 +15,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.meta import model_field
-from monitoring.models import ReportStatus
 
 from . import analytics, selectors, services
 from .forms import (
@@ -47,10 +46,6 @@ def _sections(report: AssignmentReport) -> list[tuple]:
             rows.append((field.verbose_name, value))
         sections.append((indicator, rows))
     return sections
-
-
-def _is_own_coordinator(user, report) -> bool:
-    return user.is_coordinator and user.school_id == report.pilot_site.school_id
 
 
 @login_required
@@ -142,7 +137,7 @@ def report_list(request, pk):
 def report_detail(request, report_pk):
     user = request.user
     report = selectors.assignment_report_get(user=user, pk=report_pk)
-    own = _is_own_coordinator(user, report)
+    actions = services.assignment_actions(user=user, report=report)
     log = list(selectors.assignment_report_log(report=report))
     return render(
         request,
@@ -152,12 +147,8 @@ def report_detail(request, report_pk):
             "report": report,
             "sections": _sections(report),
             "log": log,
-            "errors": services.assignment_report_errors(report) if own and report.is_editable_state else [],
-            "can_edit": own and report.is_editable_state,
-            "can_submit": own and report.is_editable_state,
-            "can_approve": user.is_regional and report.status == ReportStatus.SUBMITTED,
-            "can_return": user.is_regional
-            and report.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED),
+            "errors": services.assignment_report_errors(report) if actions.may("edit") else [],
+            "actions": actions,
         },
     )
 
@@ -165,10 +156,10 @@ def report_detail(request, report_pk):
 @login_required
 def report_edit(request, report_pk):
     report = selectors.assignment_report_get(user=request.user, pk=report_pk)
-    if not _is_own_coordinator(request.user, report):
-        raise PermissionDenied(MSG_ONLY_COORDINATOR)
-    if not report.is_editable_state:
-        messages.warning(request, services.MSG_REPORT_LOCKED.format(state=report.get_status_display()))
+    actions = services.assignment_actions(user=request.user, report=report)
+    actions.require_right("edit", MSG_ONLY_COORDINATOR)
+    if not actions.may("edit"):
+        messages.warning(request, actions.reason("edit"))
         return redirect("projects:assignment", report_pk=report.pk)
     status = 200
     if request.method == "POST":
@@ -206,8 +197,9 @@ def report_edit(request, report_pk):
 @require_POST
 def report_submit(request, report_pk):
     report = selectors.assignment_report_get(user=request.user, pk=report_pk)
-    if not _is_own_coordinator(request.user, report):
-        raise PermissionDenied(MSG_ONLY_COORDINATOR)
+    services.assignment_actions(user=request.user, report=report).require_right(
+        "submit", MSG_ONLY_COORDINATOR
+    )
     try:
         services.assignment_report_submit(report_id=report.pk, user=request.user)
     except services.AssignmentReportInvalid as exc:
@@ -225,8 +217,7 @@ def report_submit(request, report_pk):
 @require_POST
 def report_review(request, report_pk, action):
     report = selectors.assignment_report_get(user=request.user, pk=report_pk)
-    if not request.user.is_regional:
-        raise PermissionDenied(services.MSG_NOT_ALLOWED)
+    services.assignment_actions(user=request.user, report=report).require_right(action)
     try:
         if action == "approve":
             services.assignment_report_approve(report_id=report.pk, user=request.user)

@@ -5,8 +5,8 @@ import datetime
 from django import forms
 from django.db import models
 
-from monitoring.forms import CountField
-from monitoring.models import ReportStatus
+from core.forms import CountField
+from core.models import ReportStatus
 from schools.models import EdmsSystem, Municipality, School
 from schools.selectors import system_choices
 

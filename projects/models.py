@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from monitoring.models import ReportStatus, TransitionLog
+from core.models import ReportStatus, TransitionLog
 from schools.models import EdmsSystem, School
 
 ACADEMIC_YEAR_RE = r"^[0-9]{4}-[0-9]{4}$"

@@ -1,8 +1,9 @@
 """Every write of the projects app: the passport, the pilot-site registry, events and the
 pilot sites' reports on the technical assignment (draft → submitted → approved / returned).
 
-Transitions follow :mod:`monitoring.workflow`: one transaction, the row locked, its state
-checked, changed, and an audit entry written; a repeated click finds the state already changed.
+The assignment report's workflow is declared on the transition engine (:mod:`core.transitions`):
+one transaction, the row locked, its state checked, changed, and an audit entry written; a
+repeated click finds the state already changed.
 """
 
 import datetime
@@ -12,7 +13,20 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from monitoring.models import ReportStatus
+from accounts.models import User
+from core.errors import ServiceError
+from core.models import ReportStatus
+from core.transitions import (  # noqa: F401 - the engine's messages stay importable from here for views and tests
+    MSG_COMMENT_REQUIRED,
+    MSG_NOT_ALLOWED,
+    MSG_WRONG_STATE,
+    Actions,
+    Transition,
+    TransitionRefused,
+    Workflow,
+    perform,
+    workflow_actions,
+)
 from schools.models import EdmsSystem, School
 
 from .indicators import ASSIGNMENT_VALUE_FIELDS, EVENT_PAIRS
@@ -26,7 +40,6 @@ from .models import (
 )
 
 # --- Messages (tests import them) -------------------------------------------------------------
-MSG_NOT_ALLOWED = "У вас нет права на это действие."
 MSG_SITE_ACTIVE = "«{school}» уже входит в сеть ПВП проекта (с {date})."
 MSG_SITE_ACTIVE_NOW = "«{school}» уже входит в сеть ПВП проекта: её только что включили в сеть."
 MSG_SITE_OVERLAP = "«{school}» входила в сеть ПВП до {date}: дата вступления должна быть не раньше."
@@ -39,9 +52,7 @@ MSG_NOT_A_PILOT_SITE = (
     "Организация не входит в сеть проектно-внедренческих площадок проекта: отчёт об исполнении "
     "технического задания не предусмотрен."
 )
-MSG_WRONG_STATE = "Действие невозможно: отчёт в состоянии «{state}»."
 MSG_REPORT_LOCKED = "Отчёт в состоянии «{state}» нельзя изменить."
-MSG_COMMENT_REQUIRED = "Укажите причину возврата: комментарий обязателен."
 MSG_CONFLICT = (
     "Отчёт был изменён пользователем {who} в {when}. Ваши изменения не сохранены: обновите "
     "страницу, чтобы увидеть новую версию, и внесите их снова."
@@ -49,14 +60,6 @@ MSG_CONFLICT = (
 MSG_HAS_ERRORS = "Отчёт не отправлен: исправьте ошибки ({count})."
 MSG_PARTICIPANTS_WITHOUT_EVENTS = "«{participants}»: указаны участники, но не указано ни одного мероприятия."
 MSG_LINKS_REQUIRED = "Укажите ссылки на опубликованные лучшие практики."
-
-
-class ServiceError(Exception):
-    """A refusal with a message for the user."""
-
-
-class TransitionRefused(ServiceError):
-    pass
 
 
 class AssignmentReportConflict(ServiceError):
@@ -122,7 +125,7 @@ PROJECT_FIELDS = (
 
 
 @transaction.atomic
-def project_update(*, project: Project, user, **fields) -> Project:
+def project_update(*, project: Project, user: User, **fields) -> Project:
     """Change the passport (methodists)."""
     if not (user and user.is_regional):
         raise ServiceError(MSG_NOT_ALLOWED)
@@ -155,7 +158,7 @@ def pilot_site_add(
     agreement_number: str = "",
     agreement_date: datetime.date | None = None,
     basis_order: str = "",
-    user=None,
+    user: User | None = None,
 ) -> PilotSite:
     """Register a school as a pilot site of the project from ``joined_on``."""
     # Lock the school's memberships so that two registrations at once cannot both pass.
@@ -188,7 +191,9 @@ def pilot_site_add(
 
 
 @transaction.atomic
-def pilot_site_end(*, site: PilotSite, left_on: datetime.date, reason: str, user=None) -> PilotSite:
+def pilot_site_end(
+    *, site: PilotSite, left_on: datetime.date, reason: str, user: User | None = None
+) -> PilotSite:
     """End the site's agreement: from ``left_on`` the school is no longer a pilot site."""
     reason = (reason or "").strip()
     locked = PilotSite.objects.select_for_update().select_related("school").get(pk=site.pk)
@@ -223,7 +228,7 @@ def event_create(
     teachers: int = 0,
     students: int = 0,
     outcome: str = "",
-    user=None,
+    user: User | None = None,
 ) -> Event:
     if not (user and user.is_regional):
         raise ServiceError(MSG_NOT_ALLOWED)
@@ -260,7 +265,7 @@ EVENT_FIELDS = (
 
 
 @transaction.atomic
-def event_update(*, event: Event, user, **fields) -> Event:
+def event_update(*, event: Event, user: User, **fields) -> Event:
     if not (user and user.is_regional):
         raise ServiceError(MSG_NOT_ALLOWED)
     for name, value in fields.items():
@@ -273,7 +278,7 @@ def event_update(*, event: Event, user, **fields) -> Event:
 
 
 @transaction.atomic
-def event_delete(*, event: Event, user) -> None:
+def event_delete(*, event: Event, user: User) -> None:
     """Delete an event; the rows of column 24 that named it keep their text."""
     if not (user and user.is_regional):
         raise ServiceError(MSG_NOT_ALLOWED)
@@ -311,7 +316,7 @@ def _locked(report_id: int) -> AssignmentReport:
     )
 
 
-def _is_own_coordinator(user, report: AssignmentReport) -> bool:
+def _is_own_coordinator(user: User | None, report: AssignmentReport) -> bool:
     return bool(user and user.is_coordinator and user.school_id == report.pilot_site.school_id)
 
 
@@ -328,7 +333,7 @@ def assignment_report_errors(report: AssignmentReport) -> list[str]:
 
 
 @transaction.atomic
-def assignment_report_start(*, project: Project, academic_year: str, user) -> AssignmentReport:
+def assignment_report_start(*, project: Project, academic_year: str, user: User) -> AssignmentReport:
     """The coordinator's report for the year, created if needed; only for an active pilot site."""
     if not (user and user.is_coordinator and user.school_id):
         raise TransitionRefused(MSG_NOT_ALLOWED)
@@ -356,7 +361,7 @@ def assignment_report_start(*, project: Project, academic_year: str, user) -> As
 
 @transaction.atomic
 def assignment_report_save(
-    *, report_id: int, user, values: dict, expected_version: int | None
+    *, report_id: int, user: User, values: dict, expected_version: int | None
 ) -> AssignmentReport:
     """Save the indicators; refused for anyone but the school's coordinator and once submitted.
 
@@ -384,65 +389,104 @@ def assignment_report_save(
     return report
 
 
-def _set_status(report: AssignmentReport, status: str, actor, **extra) -> None:
-    report.status = status
-    report.version += 1
-    report.updated_by = actor
-    fields = ["status", "version", "updated_by", "updated_at"]
-    for name, value in extra.items():
-        setattr(report, name, value)
-        fields.append(name)
-    report._history_user = actor
-    report.save(update_fields=fields)
+# --- The assignment report's workflow ----------------------------------------------------------------
 
 
-@transaction.atomic
-def assignment_report_submit(*, report_id: int, user) -> AssignmentReport:
-    report = _locked(report_id)
-    if not _is_own_coordinator(user, report):
-        raise TransitionRefused(MSG_NOT_ALLOWED)
-    if not report.is_editable_state:
-        raise TransitionRefused(MSG_WRONG_STATE.format(state=report.get_status_display()))
+def _journal(report: AssignmentReport, transition: Transition, from_state, user: User, comment, _snapshot):
+    return _log(report, transition.action, from_state, user, comment)
+
+
+def _send_notification(log_id: int) -> None:
+    from .tasks import send_assignment_notification
+
+    send_assignment_notification.delay(log_id)
+
+
+def _own_coordinator(user: User, report: AssignmentReport) -> str | None:
+    return None if _is_own_coordinator(user, report) else MSG_NOT_ALLOWED
+
+
+def _methodist(user: User, _report) -> str | None:
+    return None if user.is_regional else MSG_NOT_ALLOWED
+
+
+def _no_errors(report: AssignmentReport, **_) -> None:
     errors = assignment_report_errors(report)
     if errors:
         raise AssignmentReportInvalid(errors)
-    from_state = report.status
-    _set_status(report, ReportStatus.SUBMITTED, user, submitted_at=timezone.now())
-    _log(report, AssignmentReportLog.Action.SUBMIT, from_state, user)
-    return report
 
 
-@transaction.atomic
-def assignment_report_approve(*, report_id: int, user) -> AssignmentReport:
-    report = _locked(report_id)
-    if not (user and user.is_regional):
-        raise TransitionRefused(MSG_NOT_ALLOWED)
-    if report.status != ReportStatus.SUBMITTED:
-        raise TransitionRefused(MSG_WRONG_STATE.format(state=report.get_status_display()))
-    from_state = report.status
-    _set_status(report, ReportStatus.APPROVED, user, return_comment="")
-    _notify(_log(report, AssignmentReportLog.Action.APPROVE, from_state, user))
-    return report
+def _stamp_submitted(report: AssignmentReport, **_) -> list[str]:
+    report.submitted_at = timezone.now()
+    return ["submitted_at"]
 
 
-@transaction.atomic
-def assignment_report_return(*, report_id: int, user, comment: str) -> AssignmentReport:
+def _clear_return_comment(report: AssignmentReport, **_) -> list[str]:
+    report.return_comment = ""
+    return ["return_comment"]
+
+
+def _keep_return_comment(report: AssignmentReport, *, comment: str, **_) -> list[str]:
+    report.return_comment = comment
+    return ["return_comment"]
+
+
+ASSIGNMENT_WORKFLOW = Workflow(
+    name="assignment_report",
+    model=AssignmentReport,
+    lock=_locked,
+    journal=_journal,
+    notify=_send_notification,
+    transitions={
+        "submit": Transition(
+            name="submit",
+            sources=(ReportStatus.DRAFT, ReportStatus.RETURNED),
+            target=ReportStatus.SUBMITTED,
+            permission=_own_coordinator,
+            validate=_no_errors,
+            apply=_stamp_submitted,
+            action=AssignmentReportLog.Action.SUBMIT,
+        ),
+        "approve": Transition(
+            name="approve",
+            sources=(ReportStatus.SUBMITTED,),
+            target=ReportStatus.APPROVED,
+            permission=_methodist,
+            apply=_clear_return_comment,
+            action=AssignmentReportLog.Action.APPROVE,
+            notify=True,
+        ),
+        "return": Transition(
+            name="return",
+            sources=(ReportStatus.SUBMITTED, ReportStatus.APPROVED),
+            target=ReportStatus.RETURNED,
+            permission=_methodist,
+            comment_required=True,
+            apply=_keep_return_comment,
+            action=AssignmentReportLog.Action.RETURN,
+            notify=True,
+        ),
+    },
+)
+
+
+def assignment_actions(*, user: User, report: AssignmentReport) -> Actions:
+    """What the user may do with the report: ``submit``, ``approve``, ``return`` (from the workflow
+    declaration) and ``edit`` (the school's coordinator, while a draft or returned). Views answer
+    an action the user has no right to with 403; templates show the buttons of allowed ones."""
+    own = None if user.is_active and _is_own_coordinator(user, report) else MSG_NOT_ALLOWED
+    locked = None if report.is_editable_state else MSG_REPORT_LOCKED.format(state=report.get_status_display())
+    return workflow_actions(ASSIGNMENT_WORKFLOW, user=user, obj=report, extra={"edit": (own, locked)})
+
+
+def assignment_report_submit(*, report_id: int, user: User) -> AssignmentReport:
+    return perform(ASSIGNMENT_WORKFLOW, "submit", lookup={"report_id": report_id}, user=user)
+
+
+def assignment_report_approve(*, report_id: int, user: User) -> AssignmentReport:
+    return perform(ASSIGNMENT_WORKFLOW, "approve", lookup={"report_id": report_id}, user=user)
+
+
+def assignment_report_return(*, report_id: int, user: User, comment: str) -> AssignmentReport:
     """Send the report back to the coordinator with a comment they will see."""
-    comment = (comment or "").strip()
-    if not comment:
-        raise TransitionRefused(MSG_COMMENT_REQUIRED)
-    report = _locked(report_id)
-    if not (user and user.is_regional):
-        raise TransitionRefused(MSG_NOT_ALLOWED)
-    if report.status not in (ReportStatus.SUBMITTED, ReportStatus.APPROVED):
-        raise TransitionRefused(MSG_WRONG_STATE.format(state=report.get_status_display()))
-    from_state = report.status
-    _set_status(report, ReportStatus.RETURNED, user, return_comment=comment)
-    _notify(_log(report, AssignmentReportLog.Action.RETURN, from_state, user, comment))
-    return report
-
-
-def _notify(log: AssignmentReportLog) -> None:
-    from .tasks import send_assignment_notification
-
-    transaction.on_commit(lambda: send_assignment_notification.delay(log.pk))
+    return perform(ASSIGNMENT_WORKFLOW, "return", lookup={"report_id": report_id}, user=user, comment=comment)

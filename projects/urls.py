@@ -13,7 +13,8 @@ urlpatterns = [
     path("<int:pk>/sites/<int:site_pk>/", views.site_detail, name="site"),
     path("<int:pk>/sites/<int:site_pk>/end/", views.site_end, name="site_end"),
     path("<int:pk>/network/", views.network, name="network"),
-    path("<int:pk>/reconciliation/", views.reconciliation, name="reconciliation"),
+    # «<int:pk>/reconciliation/» (name «reconciliation») is added by rcro_portal.urls: the page reads
+    # the monitoring reports, which this app does not import.
     path("<int:pk>/events/", views.event_list, name="events"),
     path("<int:pk>/events/add/", views.event_add, name="event_add"),
     path("<int:pk>/events/<int:event_pk>/", views.event_edit, name="event_edit"),

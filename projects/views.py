@@ -1,4 +1,5 @@
-"""Pages of the regional project: passport, pilot-site registry, reconciliation, events."""
+"""Pages of the regional project: passport, pilot-site registry, events (the reconciliation page is
+in :mod:`reports.reconciliation_views`)."""
 
 import datetime
 
@@ -10,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.access import get_in_scope_or_404
-from monitoring import selectors as monitoring_selectors
 
 from . import analytics, selectors, services
 from .forms import EventForm, PeriodForm, PilotSiteEndForm, PilotSiteForm, ProjectForm, SiteFilterForm
@@ -141,30 +141,6 @@ def site_end(request, pk, site_pk):
             messages.success(request, f"Соглашение с «{site.school}» прекращено с {site.left_on:%d.%m.%Y}.")
             return redirect("projects:site", pk=project.pk, site_pk=site.pk)
     return render(request, "projects/site_end.html", {"project": project, "site": site, "form": form})
-
-
-# --- Reconciliation -------------------------------------------------------------------------------
-
-
-@login_required
-def reconciliation(request, pk):
-    require_regional(request.user)
-    project = selectors.project_get(pk=pk)
-    campaigns = monitoring_selectors.campaign_list(user=request.user).order_by("-as_of", "-pk")
-    slug = request.GET.get("campaign", "")
-    campaign = monitoring_selectors.campaign_get(user=request.user, slug=slug) if slug else None
-    rows = analytics.reconciliation(project, campaign) if campaign else []
-    return render(
-        request,
-        "projects/reconciliation.html",
-        {
-            "project": project,
-            "campaigns": campaigns,
-            "campaign": campaign,
-            "rows": rows,
-            "counts": analytics.reconciliation_counts(rows),
-        },
-    )
 
 
 # --- Events ---------------------------------------------------------------------------------------

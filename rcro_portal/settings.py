@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "projects",
     "reports",
     "people",
+    "rcro_portal",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.views import home
+from projects.urls import urlpatterns as project_urlpatterns
+from rcro_portal.views import home
+from reports.reconciliation_views import reconciliation
 
 admin.site.site_header = "Мониторинг СЭД — администрирование"
 admin.site.site_title = "Мониторинг СЭД"
@@ -12,7 +14,20 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("orgs/", include("schools.urls")),
     path("campaigns/", include("monitoring.urls")),
-    path("project/", include("projects.urls")),
+    # The reconciliation of the pilot-site registry with a campaign reads both apps, so it lives in
+    # reports and joins the project's pages here, under the same path and name.
+    path(
+        "project/",
+        include(
+            (
+                [
+                    *project_urlpatterns,
+                    path("<int:pk>/reconciliation/", reconciliation, name="reconciliation"),
+                ],
+                "projects",
+            )
+        ),
+    ),
     path("tables/", include("reports.urls")),
     path("people/", include("people.urls")),
     path("admin/", admin.site.urls),

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from monitoring import services, workflow
+from monitoring import presenters, services, workflow
 from monitoring.models import MunicipalityReview, ReportStatus, SchoolReport, WorkflowEvent
 from monitoring.services import ReportInput, report_save, report_values
 from tests.factories import campaign, report
@@ -280,11 +280,11 @@ def test_diff_since_return(world, setup, client_for):
         expected_version=fresh.version,
         draft=True,
     )
-    base, lines = workflow.changes_since_last_review(SchoolReport.objects.get(pk=r_a1.pk))
+    base, lines = presenters.changes_since_last_review(SchoolReport.objects.get(pk=r_a1.pk))
     assert base.action == "return"
     assert [(ln.label, ln.old, ln.new) for ln in lines] == [("Общее количество педагогов", "40", "41")]
     submit(r_a1, world.coordinator_a)
-    base, lines = workflow.changes_since_last_review(SchoolReport.objects.get(pk=r_a1.pk))
+    base, lines = presenters.changes_since_last_review(SchoolReport.objects.get(pk=r_a1.pk))
     assert base.action == "return"
     assert [(ln.old, ln.new) for ln in lines] == [("40", "41")]
     html = (

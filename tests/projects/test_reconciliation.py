@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from projects.analytics import Discrepancy, reconciliation, reconciliation_counts
+from reports.reconciliation import Discrepancy, reconciliation, reconciliation_counts
 from tests.factories import SchoolFactory, campaign, report
 from tests.projects.conftest import D, make_site
 

@@ -16,12 +16,12 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Role
-from monitoring.models import ReportStatus, SchoolReport
+from core.models import ReportStatus
+from monitoring.models import SchoolReport
+from projects.models import AgreementType, AssignmentReport, AssignmentReportLog, Event, PilotSite, Project
+from projects.passport import PASSPORT, PROJECT_NAME
 from schools.demo_data import BILATERAL_PILOT_SITES
 from schools.models import EdmsSystem, Municipality
-
-from .models import AgreementType, AssignmentReport, AssignmentReportLog, Event, PilotSite, Project
-from .passport import PASSPORT, PROJECT_NAME
 
 MONITORING_2016 = "2016"
 ASSIGNMENT_YEAR = "2016-2017"

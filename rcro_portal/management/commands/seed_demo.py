@@ -2,6 +2,8 @@ from django.core.management.base import BaseCommand
 from django.db.models import Count
 
 from accounts.demo import DEMO_PASSWORD, seed_users
+from monitoring.demo import explain_demo_warnings, seed_campaigns
+from rcro_portal.project_demo import seed_projects
 from schools.demo import seed_organisations
 from schools.models import Branch, Municipality, School
 
@@ -35,8 +37,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  {user.username:<12} {user.get_role_display():<18} {scope}")
 
     def _extra_seeders(self):
-        """Seeders of other apps, run after organisations and users exist."""
-        from monitoring.demo import explain_demo_warnings, seed_campaigns
-        from projects.demo import seed_projects
-
+        """Seeders of the apps above, run after organisations and users exist."""
         return [seed_campaigns, seed_projects, explain_demo_warnings]

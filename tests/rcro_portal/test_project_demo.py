@@ -8,10 +8,11 @@ import pytest
 from accounts.demo import seed_users
 from monitoring.demo import seed_campaigns
 from monitoring.models import SchoolReport
-from projects.analytics import network_changes, reconciliation
-from projects.demo import ASSIGNMENT_YEAR, LEAVE_REASON, seed_projects
+from projects.analytics import network_changes
 from projects.models import AssignmentReport, AssignmentReportLog, Event, PilotSite, Project
 from projects.passport import PROJECT_NAME
+from rcro_portal.project_demo import ASSIGNMENT_YEAR, LEAVE_REASON, seed_projects
+from reports.reconciliation import reconciliation
 from schools.demo import seed_organisations
 from schools.demo_data import BILATERAL_PILOT_SITES
 from schools.models import Municipality

@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from monitoring.models import Campaign
-from projects.analytics import reconciliation, reconciliation_counts
 from projects.models import Project
 from projects.selectors import project_list
+from reports.reconciliation import reconciliation, reconciliation_counts
 
 
 class Command(BaseCommand):
