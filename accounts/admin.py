@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import User
+from .models import Notification, User
 from .services import user_apply_role
 
 
@@ -25,3 +25,11 @@ class UserAdmin(BaseUserAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         user_apply_role(user=obj)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("user", "text", "created_at", "read_at")
+    list_select_related = ("user",)
+    search_fields = ("text", "user__username", "user__last_name")
+    readonly_fields = ("user", "text", "link", "created_at", "read_at")
