@@ -4,7 +4,6 @@ All counts come from aggregate queries, so the number of queries does not depend
 of schools.
 """
 
-import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
@@ -13,7 +12,8 @@ from django.utils import timezone
 from accounts.access import municipality_q, school_q
 from schools.models import Municipality, School
 
-from .models import Campaign, MunicipalityReview, MunicipalityState, ReportStatus, SchoolReport
+from .lateness import deadline_end, deadline_passed, is_late, late_q, on_time_q  # noqa: F401
+from .models import Campaign, MunicipalityReview, MunicipalityState, SchoolReport
 from .rules import check_report
 from .services import branch_values, registry_pilot_school_ids, report_values
 
@@ -31,20 +31,6 @@ SORT_KEYS = (
     "late",
     "state",
 )
-
-
-def deadline_end(campaign: Campaign) -> datetime.datetime:
-    """The first moment after the deadline day, in the portal's time zone."""
-    day_after = campaign.deadline + datetime.timedelta(days=1)
-    return timezone.make_aware(datetime.datetime.combine(day_after, datetime.time.min))
-
-
-def is_late(campaign: Campaign, report: SchoolReport | None, now=None) -> bool:
-    """Submitted after the deadline, or not submitted while the deadline has passed."""
-    end = deadline_end(campaign)
-    if report is not None and report.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED):
-        return bool(report.submitted_at and report.submitted_at >= end)
-    return (now or timezone.now()) >= end
 
 
 @dataclass
@@ -84,21 +70,20 @@ class Completeness:
     total: Row = field(default_factory=lambda: Row(0, "Итого"))
 
 
-def _counts(campaign, schools_filter: Q, group_by: str):
-    end = deadline_end(campaign)
+def _counts(campaign, schools_filter: Q, group_by: str, now=None):
     return (
         SchoolReport.objects.filter(schools_filter, campaign=campaign, school__campaigns=campaign)
         .values(group_by)
         .annotate(
             **{s: Count("id", filter=Q(status=s)) for s in STATES},
-            on_time=Count("id", filter=Q(submitted_at__lt=end, status__in=["submitted", "approved"])),
-            late=Count("id", filter=Q(submitted_at__gte=end, status__in=["submitted", "approved"])),
+            on_time=Count("id", filter=on_time_q(campaign)),
+            late=Count("id", filter=late_q(campaign, now)),
         )
     )
 
 
 def by_municipality(
-    *, user, campaign: Campaign, kind: str = "", state: str = "", sort: str = ""
+    *, user, campaign: Campaign, kind: str = "", state: str = "", sort: str = "", now=None
 ) -> Completeness:
     municipalities = Municipality.objects.filter(municipality_q(user)).order_by("sort_order")
     if kind:
@@ -111,10 +96,13 @@ def by_municipality(
     )
     for item in expected:
         rows[item["school__municipality"]].expected = item["n"]
-    for item in _counts(campaign, Q(school__municipality__in=rows.keys()), "school__municipality"):
+    for item in _counts(campaign, Q(school__municipality__in=rows.keys()), "school__municipality", now):
         row = rows[item.pop("school__municipality")]
         for key, value in item.items():
             setattr(row, key, value)
+    if deadline_passed(campaign, now):
+        for row in rows.values():  # schools that have not started are late too
+            row.late += row.not_started
     for review in MunicipalityReview.objects.filter(campaign=campaign, municipality__in=rows.keys()):
         rows[review.municipality_id].state = review.state
     result = [r for r in rows.values() if r.expected and (not state or r.state == state)]
@@ -157,6 +145,7 @@ def by_school(
     status: str = "",
     sort: str = "",
     search: str = "",
+    now=None,
 ) -> list[SchoolRow]:
     """Participating schools of a municipality with their report state, lateness and warnings."""
     qs = School.objects.filter(school_q(user), campaigns=campaign, municipality=municipality)
@@ -178,7 +167,7 @@ def by_school(
                 campaign_id=campaign.previous_id, school__in=schools
             ).select_related("system")
         }
-    now = timezone.now()
+    now = now or timezone.now()
     registry = registry_pilot_school_ids(campaign.as_of)
     rows = []
     for school in schools:

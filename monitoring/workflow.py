@@ -277,7 +277,7 @@ def municipality_submit(
     review.missing_reason = reason if missing else ""
     review.save()
     review.missing_schools.set(missing)
-    _log_municipality(review, WorkflowEvent.Action.MUNICIPALITY_SUBMIT, from_state, user, reason)
+    _notify(_log_municipality(review, WorkflowEvent.Action.MUNICIPALITY_SUBMIT, from_state, user, reason))
     return review
 
 

@@ -190,7 +190,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "monitoring.send_deadline_reminders",
         "schedule": crontab(hour=9, minute=0),
     },
+    "review-digest": {
+        "task": "monitoring.send_review_digest",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
+# After the deadline, reminders go on every this many days.
+REMINDER_AFTER_DEADLINE_EVERY_DAYS = env.int("REMINDER_AFTER_DEADLINE_EVERY_DAYS", default=3)
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -39,7 +39,8 @@ def test_region_numbers(world, known):
     rows = {r.name: r for r in data.rows}
     x, y = rows["Город Томск"], rows["ЗАТО Северск"]
     assert (x.expected, x.not_started, x.draft, x.submitted, x.returned, x.approved) == (4, 1, 1, 1, 0, 1)
-    assert (x.on_time, x.late, x.pct) == (1, 1, 25.0)
+    # Deadline passed: a2 submitted late, a3 (draft) and a4 (not started) not submitted.
+    assert (x.on_time, x.late, x.pct) == (1, 3, 25.0)
     assert (y.expected, y.not_started, y.returned, y.approved, y.state) == (2, 1, 1, 0, "returned")
     assert (data.total.expected, data.total.not_started, data.total.approved) == (6, 2, 1)
     assert len(data.rows) == 2  # municipalities with no participating schools are not listed
@@ -193,3 +194,23 @@ def test_filtered_lists_export_to_excel(world, known, client_for):
     assert [r[0] for r in rows[1:]] == ["МАОУ СОШ № 3 г. Томска"]
     html = client.get(url, {"q": "№ 3"}).content.decode()
     assert "МАОУ СОШ № 3 г. Томска" in html and "МАОУ СОШ № 4 г. Томска" not in html
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime.datetime(2017, 9, 10, 12, 0, tzinfo=TOMSK_TZ),  # before the deadline
+        datetime.datetime(2017, 9, 20, 23, 59, tzinfo=TOMSK_TZ),  # the last minute of the deadline day
+        datetime.datetime(2017, 9, 21, 0, 0, tzinfo=TOMSK_TZ),  # the first minute after it
+        datetime.datetime(2017, 10, 5, 12, 0, tzinfo=TOMSK_TZ),
+    ],
+)
+def test_region_and_municipality_views_agree_on_lateness(world, known, moment):
+    with time_machine.travel(moment, tick=False):
+        region = {r.pk: r for r in dashboard.by_municipality(user=world.methodist, campaign=known).rows}
+        for municipality in (world.mun_x, world.mun_y):
+            schools = dashboard.by_school(user=world.methodist, campaign=known, municipality=municipality)
+            assert region[municipality.pk].late == sum(1 for r in schools if r.late), municipality
+    before = moment < datetime.datetime(2017, 9, 21, tzinfo=TOMSK_TZ)
+    # Y has b1 returned and b2 not started: late exactly when the deadline has passed.
+    assert region[world.mun_y.pk].late == (0 if before else 2)
