@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from reports.excel.table import xlsx_response
 from schools.selectors import municipality_get
 
-from . import dashboard, selectors, workflow
+from . import confirmations, dashboard, selectors, workflow
 from .models import MunicipalityState, ReportStatus
 from .services import ReportInvalid
 
@@ -42,6 +42,9 @@ def report_submit(request, slug, school_pk):
     if report is None:
         messages.error(request, "Сначала заполните отчёт.")
         return redirect("monitoring:report_edit", slug=slug, school_pk=school.pk)
+    if not confirmations.confirmed(request):
+        messages.error(request, confirmations.MSG_CONFIRM_REQUIRED)
+        return redirect("monitoring:report", slug=slug, school_pk=school.pk)
     try:
         workflow.report_submit(report_id=report.pk, user=request.user)
     except ReportInvalid as exc:
@@ -62,6 +65,9 @@ def report_review(request, slug, school_pk, action):
         raise PermissionDenied(workflow.MSG_NOT_ALLOWED)
     if report is None:
         messages.error(request, "Отчёт ещё не начат.")
+        return redirect("monitoring:report", slug=slug, school_pk=school.pk)
+    if action == "approve" and not confirmations.confirmed(request):
+        messages.error(request, confirmations.MSG_CONFIRM_REQUIRED)
         return redirect("monitoring:report", slug=slug, school_pk=school.pk)
     try:
         if action == "approve":
@@ -85,6 +91,9 @@ def bulk_approve(request, slug):
     campaign = selectors.campaign_get(user=request.user, slug=slug)
     ids = [int(i) for i in request.POST.getlist("report") if i.isdigit()]
     reports = selectors.reports_in_scope(user=request.user, campaign=campaign, ids=ids)
+    if ids and not confirmations.confirmed(request):
+        messages.error(request, confirmations.MSG_CONFIRM_REQUIRED)
+        reports = []
     result = workflow.reports_approve_bulk(report_ids=[r.pk for r in reports], user=request.user)
     if result.approved:
         messages.success(request, f"Принято отчётов: {len(result.approved)}.")
@@ -219,6 +228,7 @@ def municipality_dashboard(request, slug, municipality_pk):
             "can_return": request.user.is_regional
             and review.state in (MunicipalityState.SUBMITTED, MunicipalityState.ACCEPTED),
             "can_bulk_approve": any(workflow.can_review(request.user, r.school) for r in rows[:1]),
+            "confirm": confirmations.municipality_page(campaign, municipality, rows),
         },
     )
 
@@ -228,6 +238,9 @@ def municipality_dashboard(request, slug, municipality_pk):
 def municipality_action(request, slug, municipality_pk, action):
     campaign = selectors.campaign_get(user=request.user, slug=slug)
     municipality = municipality_get(user=request.user, pk=municipality_pk)
+    if action in ("submit", "accept") and not confirmations.confirmed(request):
+        messages.error(request, confirmations.MSG_CONFIRM_REQUIRED)
+        return redirect("monitoring:municipality_dashboard", slug=slug, municipality_pk=municipality.pk)
     try:
         if action == "submit":
             workflow.municipality_submit(

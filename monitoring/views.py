@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.views.decorators.http import require_POST
 
-from . import selectors, services, workflow
+from . import confirmations, selectors, services, workflow
 from .forms import CampaignForm
 from .history import report_history
 from .models import ReportStatus, WorkflowEvent
@@ -157,6 +157,7 @@ def report_detail(request, slug, school_pk):
             "can_return": reviewable and report.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED),
             "diff_base": diff_base,
             "diff": diff,
+            **confirmations.report_page(report),
         }
     return render(
         request,
