@@ -18,8 +18,16 @@ from accounts.models import Role, User
 from accounts.notifications import notify
 from core.russian import count
 
+from .comments import comment_label
 from .lateness import HANDED_IN
-from .models import Campaign, MunicipalityReview, MunicipalityState, SchoolReport, WorkflowEvent
+from .models import (
+    Campaign,
+    MunicipalityReview,
+    MunicipalityState,
+    ReportComment,
+    SchoolReport,
+    WorkflowEvent,
+)
 
 # Reminders go out this many days before the deadline, and on the deadline day.
 REMINDER_DAYS_BEFORE = (7, 3, 1)
@@ -94,6 +102,7 @@ def workflow_messages(event: WorkflowEvent) -> list[Message]:
             body = (
                 f"Отчёт организации «{school.short_name}» в мониторинге «{campaign}» возвращён на доработку.\n\n"
                 f"Комментарий проверяющего:\n{event.comment}\n\n"
+                f"{_field_remarks(event.report)}"
                 "Исправьте отчёт и отправьте его снова."
             )
         else:
@@ -121,6 +130,12 @@ def workflow_messages(event: WorkflowEvent) -> list[Message]:
         else:
             return []
     return [Message(subject, body, path, users)]
+
+
+def _field_remarks(report) -> str:
+    remarks = ReportComment.objects.filter(report=report, resolved_at__isnull=True).select_related("branch")
+    lines = [f"— {comment_label(c)}: {c.text}" for c in remarks]
+    return "Замечания к полям:\n" + "\n".join(lines) + "\n\n" if lines else ""
 
 
 # --- Reminders ---------------------------------------------------------------------------------

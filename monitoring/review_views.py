@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from reports.excel.table import xlsx_response
 from schools.selectors import municipality_get
 
-from . import confirmations, dashboard, selectors, workflow
+from . import comments, confirmations, dashboard, selectors, workflow
 from .models import MunicipalityState, ReportStatus
 from .services import ReportInvalid
 
@@ -74,8 +74,19 @@ def report_review(request, slug, school_pk, action):
             workflow.report_approve(report_id=report.pk, user=request.user)
             messages.success(request, "Отчёт принят.")
         else:
+            field_comments = comments.comments_from_post(
+                request.POST, school.branches.values_list("pk", flat=True)
+            )
             workflow.report_return(
-                report_id=report.pk, user=request.user, comment=request.POST.get("comment", "")
+                report_id=report.pk,
+                user=request.user,
+                comment=request.POST.get("comment", "").strip()
+                or (
+                    comments.MSG_SEE_FIELD_COMMENTS.format(count=len(field_comments))
+                    if field_comments
+                    else ""
+                ),
+                field_comments=field_comments,
             )
             messages.success(request, "Отчёт возвращён на доработку.")
     except ReportInvalid as exc:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.views.decorators.http import require_POST
 
-from . import confirmations, selectors, services, workflow
+from . import comments, confirmations, selectors, services, workflow
 from .forms import CampaignForm
 from .history import report_history
 from .models import ReportStatus, WorkflowEvent
@@ -171,6 +171,7 @@ def report_detail(request, slug, school_pk):
             sections=build_sections(report=report, previous=previous, result=result),
             history=report_history(report) if report else [],
             can_edit=can_edit,
+            **comments.report_comments(report),
             **review,
         ),
     )
@@ -248,6 +249,14 @@ def report_edit(request, slug, school_pk):
     return render(
         request,
         "monitoring/report_edit.html",
-        _context(campaign, school, page.report, page.previous, result, **page.context(result)),
+        _context(
+            campaign,
+            school,
+            page.report,
+            page.previous,
+            result,
+            **page.context(result),
+            **comments.report_comments(page.report),
+        ),
         status=status,
     )

@@ -14,6 +14,7 @@ from django.utils.text import capfirst
 
 from accounts.models import Role
 
+from .comments import report_comments_add, report_comments_resolve
 from .models import (
     Campaign,
     MunicipalityReview,
@@ -159,6 +160,7 @@ def report_submit(*, report_id: int, user) -> SchoolReport:
         raise ReportInvalid(result)
     from_state = report.status
     _set_status(report, ReportStatus.SUBMITTED, user)
+    report_comments_resolve(report=report, user=user)
     _log(report, WorkflowEvent.Action.SUBMIT, from_state, user, snapshot=report_snapshot(report))
     return report
 
@@ -197,7 +199,7 @@ def report_approve(*, report_id: int, user) -> SchoolReport:
 
 
 @transaction.atomic
-def report_return(*, report_id: int, user, comment: str) -> SchoolReport:
+def report_return(*, report_id: int, user, comment: str, field_comments=()) -> SchoolReport:
     comment = (comment or "").strip()
     if not comment:
         raise TransitionRefused(MSG_COMMENT_REQUIRED)
@@ -205,6 +207,7 @@ def report_return(*, report_id: int, user, comment: str) -> SchoolReport:
     _review_guard(report, user, (ReportStatus.SUBMITTED, ReportStatus.APPROVED))
     from_state = report.status
     _set_status(report, ReportStatus.RETURNED, user)
+    report_comments_add(report=report, user=user, items=field_comments)
     _notify(_log(report, WorkflowEvent.Action.RETURN, from_state, user, comment, report_snapshot(report)))
     return report
 

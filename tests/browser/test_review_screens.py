@@ -41,3 +41,25 @@ def test_handover_dialog_tells_numbers(page, world):
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     assert MunicipalityReview.objects.filter(state="submitted").count() == 0
+
+
+def test_field_comment_appears_beside_its_field_for_the_coordinator(page, world):
+    current = campaign("2017", participants=[world.school_a1])
+    r = report(current, world.school_a1, status="submitted")
+    login(page, "spec_x")
+    page.goto(page.base_url + f"/campaigns/{current.slug}/oo/{world.school_a1.pk}/")
+    row = page.locator("#row-teachers_total + dd")
+    row.get_by_text("Замечание к полю").click()
+    row.get_by_label("Замечание: Общее количество педагогов").fill("Сверьте с штатным расписанием")
+    page.get_by_label("Комментарий для организации (обязательно)").fill("Есть замечания к полям")
+    page.get_by_role("button", name="Вернуть на доработку").click()
+    expect(page.get_by_text("Отчёт возвращён на доработку.")).to_be_visible()
+    assert SchoolReport.objects.get(pk=r.pk).status == "returned"
+
+    page.context.clear_cookies()
+    login(page, "coord_a")
+    page.goto(page.base_url + f"/campaigns/{current.slug}/oo/{world.school_a1.pk}/edit/")
+    expect(page.locator("#open-comments")).to_contain_text("Графа 17")
+    expect(page.locator("#row-teachers_total")).to_contain_text("Сверьте с штатным расписанием")
+    page.locator("#open-comments").get_by_role("link", name="Графа 17: Общее количество педагогов").click()
+    expect(page.locator("#row-teachers_total .field-comment")).to_be_in_viewport()
