@@ -10,14 +10,29 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.access import municipality_q, school_q
+from core.text import natural_key
 from schools.models import Municipality, School
 
 from .lateness import deadline_end, deadline_passed, is_late, late_q, on_time_q  # noqa: F401
-from .models import Campaign, MunicipalityReview, MunicipalityState, SchoolReport
+from .models import Campaign, MunicipalityReview, MunicipalityState, ReportStatus, SchoolReport
 from .rules import check_report
 from .services import branch_values, registry_pilot_school_ids, report_values
 
 STATES = ("draft", "submitted", "returned", "approved")
+# Compact column headers of the region table (key, short label, full label) so that it fits 1366 px.
+REGION_HEADERS = (
+    ("name", "МОУО", "Муниципальное образование"),
+    ("expected", "Ожид.", "Ожидается отчётов"),
+    ("not_started", "Не нач.", "Не начали"),
+    ("draft", "Черн.", "Черновик"),
+    ("submitted", "На пров.", "На проверке"),
+    ("returned", "Возвр.", "Возвращено на доработку"),
+    ("approved", "Принято", "Принято"),
+    ("pct", "%", "Готовность: доля принятых отчётов"),
+    ("on_time", "В срок", "Отправлено в срок"),
+    ("late", "Опозд.", "С опозданием: отправлено после срока или не отправлено к истёкшему сроку"),
+    ("state", "Состояние МОУО", "Состояние МОУО"),
+)
 SORT_KEYS = (
     "name",
     "expected",
@@ -68,6 +83,12 @@ class Row:
 class Completeness:
     rows: list[Row]
     total: Row = field(default_factory=lambda: Row(0, "Итого"))
+    # Municipalities by state, before the state filter: {state: count}, for the counts at the top.
+    state_counts: dict = field(default_factory=dict)
+
+    @property
+    def state_summary(self) -> list[tuple[str, str, int]]:
+        return [(value, label, self.state_counts.get(value, 0)) for value, label in MunicipalityState.choices]
 
 
 def _counts(campaign, schools_filter: Q, group_by: str, now=None):
@@ -105,9 +126,13 @@ def by_municipality(
             row.late += row.not_started
     for review in MunicipalityReview.objects.filter(campaign=campaign, municipality__in=rows.keys()):
         rows[review.municipality_id].state = review.state
-    result = [r for r in rows.values() if r.expected and (not state or r.state == state)]
+    listed = [r for r in rows.values() if r.expected]
+    state_counts: dict[str, int] = {}
+    for row in listed:
+        state_counts[row.state] = state_counts.get(row.state, 0) + 1
+    result = [r for r in listed if not state or r.state == state]
     result = _sorted(result, sort)
-    return Completeness(result, _total(result))
+    return Completeness(result, _total(result), state_counts)
 
 
 def _total(rows):
@@ -122,7 +147,24 @@ def _sorted(rows, sort: str):
     key = sort.lstrip("-")
     if key not in SORT_KEYS:
         return rows
+    if key == "name":
+        return sorted(rows, key=lambda r: natural_key(r.name), reverse=sort.startswith("-"))
     return sorted(rows, key=lambda r: getattr(r, key), reverse=sort.startswith("-"))
+
+
+class SchoolRows(list):
+    """The rows shown, with the number of schools in each report state before the filter."""
+
+    counts: dict
+
+    @property
+    def status_summary(self) -> list[tuple[str, str, int]]:
+        choices = [("not_started", "не начат"), *ReportStatus.choices]
+        return [(value, label, self.counts.get(value, 0)) for value, label in choices]
+
+    @property
+    def late_count(self) -> int:
+        return self.counts.get("late", 0)
 
 
 @dataclass
@@ -146,13 +188,14 @@ def by_school(
     sort: str = "",
     search: str = "",
     now=None,
-) -> list[SchoolRow]:
+) -> SchoolRows:
     """Participating schools of a municipality with their report state, lateness and warnings."""
     qs = School.objects.filter(school_q(user), campaigns=campaign, municipality=municipality)
     search = " ".join(search.split())
     if search:
         qs = qs.filter(Q(short_name__icontains=search) | Q(full_name__icontains=search))
-    schools = list(qs.order_by("short_name"))
+    # Natural order («№ 4» before «№ 38») on the fetched list: no extra query.
+    schools = sorted(qs, key=lambda s: natural_key(s.short_name))
     reports = {
         r.school_id: r
         for r in SchoolReport.objects.filter(campaign=campaign, school__in=schools)
@@ -182,15 +225,22 @@ def by_school(
             )
             warnings = len(result.warnings)
         rows.append(SchoolRow(school, report, is_late(campaign, report, now), warnings))
-    if status:
+    counts: dict[str, int] = {"late": sum(1 for r in rows if r.late), "total": len(rows)}
+    for row in rows:
+        counts[row.status] = counts.get(row.status, 0) + 1
+    if status == "late":
+        rows = [r for r in rows if r.late]
+    elif status:
         rows = [r for r in rows if r.status == status]
     key = sort.lstrip("-")
     keys = {
-        "name": lambda r: r.school.short_name,
+        "name": lambda r: natural_key(r.school.short_name),
         "status": lambda r: r.status,
         "updated": lambda r: r.report.updated_at.timestamp() if r.report else 0,
         "warnings": lambda r: r.warnings,
     }
     if key in keys:
         rows.sort(key=keys[key], reverse=sort.startswith("-"))
-    return rows
+    result = SchoolRows(rows)
+    result.counts = counts
+    return result

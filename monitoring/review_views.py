@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core.text import natural_key
 from reports.excel.table import xlsx_response
 from schools.selectors import municipality_get
 
@@ -173,6 +174,7 @@ def region_dashboard(request, slug):
             "state": state,
             "sort": sort,
             "states": MunicipalityState.choices,
+            "headers": dashboard.REGION_HEADERS,
             "deadline_passed": dashboard.is_late(campaign, None),
         },
     )
@@ -214,7 +216,10 @@ def municipality_dashboard(request, slug, municipality_pk):
             f"completeness-{campaign.slug}-{municipality.code}.xlsx", municipality.name, header, table
         )
     review = selectors.municipality_review(campaign=campaign, municipality=municipality)
-    missing = list(workflow.schools_without_approved_report(campaign, municipality))
+    missing = sorted(
+        workflow.schools_without_approved_report(campaign, municipality),
+        key=lambda s: natural_key(s.short_name),
+    )
     return render(
         request,
         "monitoring/dashboard_municipality.html",
@@ -227,7 +232,7 @@ def municipality_dashboard(request, slug, municipality_pk):
             "status": status,
             "sort": sort,
             "search": search,
-            "statuses": [("not_started", "не начат"), *ReportStatus.choices],
+            "statuses": [("not_started", "не начат"), *ReportStatus.choices, ("late", "с опозданием")],
             "can_submit": request.user.is_specialist
             and review.state in (MunicipalityState.COLLECTING, MunicipalityState.RETURNED),
             "can_accept": request.user.is_regional

@@ -63,3 +63,38 @@ def test_field_comment_appears_beside_its_field_for_the_coordinator(page, world)
     expect(page.locator("#row-teachers_total")).to_contain_text("Сверьте с штатным расписанием")
     page.locator("#open-comments").get_by_role("link", name="Графа 17: Общее количество педагогов").click()
     expect(page.locator("#row-teachers_total .field-comment")).to_be_in_viewport()
+
+
+def test_dashboards_fit_1366_without_horizontal_scroll(browser, live_server, world, shot):
+    from schools.models import Municipality
+    from tests.factories import SchoolFactory
+
+    for municipality in Municipality.objects.all():
+        SchoolFactory(
+            municipality=municipality,
+            short_name=f"МБОУ «Средняя общеобразовательная школа № 38» ({municipality.code})",
+        )
+    current = campaign("2017")
+    report(current, world.school_a1, status="submitted")
+    report(current, world.school_a2, status="approved")
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="ru-RU")
+    page = context.new_page()
+    page.base_url = live_server.url
+    login(page, "meth")
+    for path in (
+        f"/campaigns/{current.slug}/dashboard/",
+        f"/campaigns/{current.slug}/dashboard/{world.mun_x.pk}/",
+    ):
+        page.goto(page.base_url + path)
+        fits = page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth,"
+            " ...Array.from(document.querySelectorAll('.table-responsive'), e => e.scrollWidth - e.clientWidth)]"
+        )
+        assert fits[0] <= fits[1], f"{path}: the page scrolls sideways ({fits[0]} > {fits[1]})"
+        assert all(extra <= 0 for extra in fits[2:]), f"{path}: the table scrolls sideways by {fits[2:]}"
+    page.goto(page.base_url + f"/campaigns/{current.slug}/dashboard/")
+    expect(page.locator("#dashboard thead")).to_contain_text("Состояние МОУО")
+    expect(page.locator("#dashboard tbody tr").first.locator("td").last).to_be_in_viewport()
+    shot(page, "methodist-dashboard-1366")
+    assert not axe_violations(page)
+    context.close()

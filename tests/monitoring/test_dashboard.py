@@ -214,3 +214,52 @@ def test_region_and_municipality_views_agree_on_lateness(world, known, moment):
     before = moment < datetime.datetime(2017, 9, 21, tzinfo=TOMSK_TZ)
     # Y has b1 returned and b2 not started: late exactly when the deadline has passed.
     assert region[world.mun_y.pk].late == (0 if before else 2)
+
+
+def test_natural_sort_key():
+    from core.text import natural_key
+
+    names = ["МАОУ СОШ № 38", "МАОУ «СОШ № 4»", "маоу сош № 40", "МАОУ СОШ № 4 г. Томска", "Гимназия № 2"]
+    assert sorted(names, key=natural_key) == [
+        "Гимназия № 2",
+        "МАОУ «СОШ № 4»",
+        "МАОУ СОШ № 4 г. Томска",
+        "МАОУ СОШ № 38",
+        "маоу сош № 40",
+    ]
+
+
+def test_municipality_dashboard_natural_order_counts_and_late_filter(world, known, client_for):
+    a38 = SchoolFactory(municipality=world.mun_x, short_name="МАОУ СОШ № 38 г. Томска")
+    known.participants.add(a38)
+    rows = dashboard.by_school(user=world.methodist, campaign=known, municipality=world.mun_x)
+    names = [r.school.short_name for r in rows]
+    assert names.index("МАОУ СОШ № 4 г. Томска") < names.index("МАОУ СОШ № 38 г. Томска")
+    assert rows.counts["not_started"] == 2 and rows.counts["total"] == 5
+    late = dashboard.by_school(user=world.methodist, campaign=known, municipality=world.mun_x, status="late")
+    assert {r.school.short_name for r in late} == {
+        "МАОУ СОШ № 2 г. Томска",
+        "МАОУ СОШ № 3 г. Томска",
+        "МАОУ СОШ № 4 г. Томска",
+        "МАОУ СОШ № 38 г. Томска",
+    }
+    html = (
+        client_for(world.specialist_x)
+        .get(reverse("monitoring:municipality_dashboard", args=[known.slug, world.mun_x.pk]))
+        .content.decode()
+    )
+    assert "не начат: 2" in html and "с опозданием: 4" in html
+    # The actions come before the table.
+    assert html.index('id="handover"') < html.index('id="schools"')
+
+
+def test_region_dashboard_counts_by_state_at_the_top(world, known, client_for):
+    data = dashboard.by_municipality(user=world.methodist, campaign=known, state="returned")
+    assert data.state_counts == {"collecting": 1, "returned": 1}
+    html = (
+        client_for(world.methodist).get(reverse("monitoring:dashboard", args=[known.slug])).content.decode()
+    )
+    assert "возвращён на доработку: 1" in html and "сбор данных: 1" in html
+    assert html.index('id="state-counts"') < html.index('id="dashboard"')
+    by_name = dashboard.by_municipality(user=world.methodist, campaign=known, sort="name")
+    assert [r.name for r in by_name.rows] == ["Город Томск", "ЗАТО Северск"]
