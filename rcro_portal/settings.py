@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "axes",
+    "rcro_portal.apps.AxesConfig",
     "simple_history",
     "import_export",
     "django_filters",
