@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 
 from accounts.models import Role, User
 from accounts.notifications import notify
-from core.russian import count
+from core.russian import agree, count
 
 from .comments import comment_label
 from .lateness import HANDED_IN
@@ -280,9 +280,10 @@ def digest_messages(campaign: Campaign, now: datetime.datetime | None = None) ->
             stamp = date_format(timezone.localtime(event.created_at), "d.m.Y H:i")
             lines.append(f"— {event.report.school.short_name}{again}, {stamp}")
         number = count(len(lines), "отчёт", "отчёта", "отчётов")
-        subject = f"На проверку поступило {number}: {municipality}"
+        came = agree(len(lines), "поступил", "поступило")
+        subject = f"На проверку {came} {number}: {municipality}"
         body = (
-            f"За последние сутки в мониторинге «{campaign}» на проверку поступило {number} "
+            f"За последние сутки в мониторинге «{campaign}» на проверку {came} {number} "
             f"организаций МОУО «{municipality}»:\n" + "\n".join(lines)
         )
         path = reverse("monitoring:municipality_dashboard", args=[campaign.slug, municipality.pk])

@@ -27,6 +27,10 @@ def test_submit_waits_for_confirmation(page, world):
     dialog.get_by_role("button", name="Отправить на проверку").click()
     expect(page.get_by_text("Отчёт отправлен на проверку.")).to_be_visible()
     assert SchoolReport.objects.get(pk=r.pk).status == "submitted"
+    history = page.locator("#h-history").locator("xpath=..").inner_text()
+    assert "на проверке" in history
+    for code in ("draft", "submitted", "approved", "returned"):
+        assert code not in history
 
 
 def test_handover_dialog_tells_numbers(page, world):
