@@ -10,7 +10,7 @@ from tests.factories import campaign, report
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def test_submit_waits_for_confirmation(page, world):
+def test_submit_waits_for_confirmation(page, world, shot):
     current = campaign("2017", participants=[world.school_a1, world.school_a2])
     r = report(current, world.school_a1)
     login(page, "coord_a")
@@ -19,6 +19,7 @@ def test_submit_waits_for_confirmation(page, world):
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("будет отправлен на проверку")
+    shot(page, "coordinator-confirm-submit")
     assert not axe_violations(page)
     dialog.get_by_role("button", name="Отмена").click()
     expect(dialog).to_be_hidden()
@@ -47,7 +48,7 @@ def test_handover_dialog_tells_numbers(page, world):
     assert MunicipalityReview.objects.filter(state="submitted").count() == 0
 
 
-def test_field_comment_appears_beside_its_field_for_the_coordinator(page, world):
+def test_field_comment_appears_beside_its_field_for_the_coordinator(page, world, shot):
     current = campaign("2017", participants=[world.school_a1])
     r = report(current, world.school_a1, status="submitted")
     login(page, "spec_x")
@@ -56,6 +57,7 @@ def test_field_comment_appears_beside_its_field_for_the_coordinator(page, world)
     row.get_by_text("Замечание к полю").click()
     row.get_by_label("Замечание: Общее количество педагогов").fill("Сверьте с штатным расписанием")
     page.get_by_label("Комментарий для организации (обязательно)").fill("Есть замечания к полям")
+    shot(page, "specialist-field-comment")
     page.get_by_role("button", name="Вернуть на доработку").click()
     expect(page.get_by_text("Отчёт возвращён на доработку.")).to_be_visible()
     assert SchoolReport.objects.get(pk=r.pk).status == "returned"
@@ -65,6 +67,7 @@ def test_field_comment_appears_beside_its_field_for_the_coordinator(page, world)
     page.goto(page.base_url + f"/campaigns/{current.slug}/oo/{world.school_a1.pk}/edit/")
     expect(page.locator("#open-comments")).to_contain_text("Графа 17")
     expect(page.locator("#row-teachers_total")).to_contain_text("Сверьте с штатным расписанием")
+    shot(page, "coordinator-field-comments")
     page.locator("#open-comments").get_by_role("link", name="Графа 17: Общее количество педагогов").click()
     expect(page.locator("#row-teachers_total .field-comment")).to_be_in_viewport()
 
