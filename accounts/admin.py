@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ReadOnlyAdmin
 
-from .models import Invitation, User
+from .models import Invitation, Notification, User
 from .services import user_apply_role
 
 
@@ -50,3 +50,11 @@ class InvitationAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
     list_filter = ("role", "municipality")
     list_select_related = ("school", "municipality")
     search_fields = ("email", "school__short_name")
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("user", "text", "created_at", "read_at")
+    list_select_related = ("user",)
+    search_fields = ("text", "user__username", "user__last_name")
+    readonly_fields = ("user", "text", "link", "created_at", "read_at")

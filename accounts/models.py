@@ -191,3 +191,24 @@ class Invitation(models.Model):
         if self.expires_at <= now:
             return InvitationState.EXPIRED
         return InvitationState.PENDING
+
+
+class Notification(models.Model):
+    """A message for one user in the portal; the same text goes out by e-mail."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name="получатель"
+    )
+    text = models.TextField("текст")
+    link = models.CharField("ссылка", max_length=500, blank=True)
+    created_at = models.DateTimeField("создано", auto_now_add=True)
+    read_at = models.DateTimeField("прочитано", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "уведомление"
+        verbose_name_plural = "уведомления"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.text[:80]

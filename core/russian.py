@@ -54,3 +54,10 @@ def orgs_genitive(n: int) -> str:
 
 def municipalities(n: int) -> str:
     return count(n, "муниципального образования", "муниципальных образований", "муниципальных образований")
+
+
+def agree(n: int, one: str, other: str) -> str:
+    """A verb or participle agreeing with a number: 1, 21 → ``one``; 2, 5, 11 → ``other``
+    («будет передан 1 отчёт», «будут переданы 46 отчётов»)."""
+    n = abs(int(n))
+    return one if n % 10 == 1 and n % 100 != 11 else other

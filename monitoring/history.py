@@ -7,7 +7,8 @@ from django.utils.text import capfirst
 
 from schools.models import EdmsSystem
 
-from .models import ReportBranch, ReportEvent, SchoolReport
+from .comments import comment_label
+from .models import ReportBranch, ReportComment, ReportEvent, SchoolReport
 from .presenters import display
 
 HIDDEN_FIELDS = {"unconfirmed_fields", "raw_input", "updated_by", "submitted_at"}
@@ -34,6 +35,9 @@ def _fmt(model, name, value, systems):
         return "—"
     if name == "system":
         return str(systems.get(value, value))
+    choices = model._meta.get_field(name).choices if name != "warning_notes" else None
+    if choices and isinstance(value, str):
+        return str(dict(choices).get(value, value))  # a state: its Russian label, never the code
     if name == "warning_notes":
         return "; ".join(f"{v.get('text', '')}" for v in value.values()) or "—"
     if model is SchoolReport:
@@ -110,5 +114,32 @@ def report_history(report: SchoolReport, limit: int = 200) -> list[Entry]:
         systems,
         ["id", "report", "position"],
     )
+    entries += _comment_entries(report)
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]
+
+
+def _who(user) -> str:
+    return (user.get_full_name() or user.username) if user else "система"
+
+
+def _comment_entries(report: SchoolReport) -> list[Entry]:
+    """Reviewers' remarks on fields: when each was made and when it was resolved."""
+    entries = []
+    for comment in ReportComment.objects.filter(report=report).select_related(
+        "author", "resolved_by", "branch"
+    ):
+        what = f"Замечание к полю «{comment_label(comment)}»"
+        entries.append(
+            Entry(comment.created_at, _who(comment.author), what, [Change("Замечание", "—", comment.text)])
+        )
+        if comment.resolved_at:
+            entries.append(
+                Entry(
+                    comment.resolved_at,
+                    _who(comment.resolved_by),
+                    what,
+                    [Change("Состояние замечания", "не учтено", "учтено: отчёт отправлен снова")],
+                )
+            )
+    return entries

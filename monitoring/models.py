@@ -434,3 +434,62 @@ class ParticipantChange(models.Model):
 
     def __str__(self):
         return f"{self.school} {self.get_action_display()}"
+
+
+class ReportComment(models.Model):
+    """A reviewer's remark on one field (or one branch row) of a returned report.
+
+    It is open until the coordinator submits the report again; then it is marked resolved and
+    stays in the report's history.
+    """
+
+    report = models.ForeignKey(
+        SchoolReport, on_delete=models.CASCADE, related_name="comments", verbose_name="отчёт"
+    )
+    field = models.CharField("поле", max_length=64, blank=True)
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="филиал"
+    )
+    event = models.ForeignKey(
+        WorkflowEvent,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="field_comments",
+        verbose_name="возврат",
+    )
+    text = models.TextField("замечание")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="автор",
+    )
+    created_at = models.DateTimeField("создано", auto_now_add=True)
+    resolved_at = models.DateTimeField("учтено", null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="учёл",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "замечание к полю"
+        verbose_name_plural = "замечания к полям"
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(field="") & Q(branch__isnull=False)) | (~Q(field="") & Q(branch__isnull=True)),
+                name="reportcomment_field_or_branch",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="reportcomment_text_not_empty"),
+        ]
+        indexes = [models.Index(fields=["report", "resolved_at"])]
+
+    def __str__(self):
+        return self.text[:80]

@@ -9,10 +9,11 @@ from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core.text import natural_key
 from core.xlsx import xlsx_response
 from schools.selectors import municipality_get
 
-from . import dashboard, selectors, workflow
+from . import comments, confirmations, dashboard, selectors, workflow
 from .actions import municipality_actions, report_actions
 from .models import MunicipalityState, ReportStatus
 from .services import ReportInvalid
@@ -43,6 +44,9 @@ def report_submit(request, slug, school_pk):
     if report is None:
         messages.error(request, actions.reason("submit"))
         return redirect("monitoring:report_edit", slug=slug, school_pk=school.pk)
+    if not confirmations.confirmed(request):
+        messages.error(request, confirmations.MSG_CONFIRM_REQUIRED)
+        return redirect("monitoring:report", slug=slug, school_pk=school.pk)
     try:
         workflow.report_submit(report_id=report.pk, user=request.user)
     except ReportInvalid as exc:
@@ -64,13 +68,27 @@ def report_review(request, slug, school_pk, action):
     if report is None:
         messages.error(request, actions.reason(action))
         return redirect("monitoring:report", slug=slug, school_pk=school.pk)
+    if action == "approve" and not confirmations.confirmed(request):
+        messages.error(request, confirmations.MSG_CONFIRM_REQUIRED)
+        return redirect("monitoring:report", slug=slug, school_pk=school.pk)
     try:
         if action == "approve":
             workflow.report_approve(report_id=report.pk, user=request.user)
             messages.success(request, "Отчёт принят.")
         else:
+            field_comments = comments.comments_from_post(
+                request.POST, school.branches.values_list("pk", flat=True)
+            )
             workflow.report_return(
-                report_id=report.pk, user=request.user, comment=request.POST.get("comment", "")
+                report_id=report.pk,
+                user=request.user,
+                comment=request.POST.get("comment", "").strip()
+                or (
+                    comments.MSG_SEE_FIELD_COMMENTS.format(count=len(field_comments))
+                    if field_comments
+                    else ""
+                ),
+                field_comments=field_comments,
             )
             messages.success(request, "Отчёт возвращён на доработку.")
     except ReportInvalid as exc:
@@ -86,6 +104,9 @@ def bulk_approve(request, slug):
     campaign = selectors.campaign_get(user=request.user, slug=slug)
     ids = [int(i) for i in request.POST.getlist("report") if i.isdigit()]
     reports = selectors.reports_in_scope(user=request.user, campaign=campaign, ids=ids)
+    if ids and not confirmations.confirmed(request):
+        messages.error(request, confirmations.MSG_CONFIRM_REQUIRED)
+        reports = []
     result = workflow.reports_approve_bulk(report_ids=[r.pk for r in reports], user=request.user)
     if result.approved:
         messages.success(request, f"Принято отчётов: {len(result.approved)}.")
@@ -154,6 +175,7 @@ def region_dashboard(request, slug):
             "state": state,
             "sort": sort,
             "states": MunicipalityState.choices,
+            "headers": dashboard.REGION_HEADERS,
             "deadline_passed": dashboard.is_late(campaign, None),
         },
     )
@@ -195,7 +217,10 @@ def municipality_dashboard(request, slug, municipality_pk):
             f"completeness-{campaign.slug}-{municipality.code}.xlsx", municipality.name, header, table
         )
     review = selectors.municipality_review(campaign=campaign, municipality=municipality)
-    missing = list(workflow.schools_without_approved_report(campaign, municipality))
+    missing = sorted(
+        workflow.schools_without_approved_report(campaign, municipality),
+        key=lambda s: natural_key(s.short_name),
+    )
     return render(
         request,
         "monitoring/dashboard_municipality.html",
@@ -208,8 +233,9 @@ def municipality_dashboard(request, slug, municipality_pk):
             "status": status,
             "sort": sort,
             "search": search,
-            "statuses": [("not_started", "не начат"), *ReportStatus.choices],
+            "statuses": [("not_started", "не начат"), *ReportStatus.choices, ("late", "с опозданием")],
             "actions": municipality_actions(user=request.user, review=review),
+            "confirm": confirmations.municipality_page(campaign, municipality, rows),
         },
     )
 
@@ -219,6 +245,9 @@ def municipality_dashboard(request, slug, municipality_pk):
 def municipality_action(request, slug, municipality_pk, action):
     campaign = selectors.campaign_get(user=request.user, slug=slug)
     municipality = municipality_get(user=request.user, pk=municipality_pk)
+    if action in ("submit", "accept") and not confirmations.confirmed(request):
+        messages.error(request, confirmations.MSG_CONFIRM_REQUIRED)
+        return redirect("monitoring:municipality_dashboard", slug=slug, municipality_pk=municipality.pk)
     try:
         if action == "submit":
             workflow.municipality_submit(

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.views.decorators.http import require_POST
 
-from . import presenters, selectors, services
+from . import comments, confirmations, presenters, selectors, services
 from .actions import report_actions
 from .checks import check_saved_report
 from .forms import CampaignForm
@@ -177,6 +177,7 @@ def report_detail(request, slug, school_pk):
             "last_return": next((e for e in log if e.action == WorkflowEvent.Action.RETURN), None),
             "diff_base": diff_base,
             "diff": diff,
+            **confirmations.report_page(report),
         }
     return render(
         request,
@@ -190,6 +191,7 @@ def report_detail(request, slug, school_pk):
             sections=build_sections(report=report, previous=previous, result=result),
             history=report_history(report) if report else [],
             actions=actions,
+            **comments.report_comments(report),
             **review,
         ),
     )
@@ -266,6 +268,14 @@ def report_edit(request, slug, school_pk):
     return render(
         request,
         "monitoring/report_edit.html",
-        _context(campaign, school, page.report, page.previous, result, **page.context(result)),
+        _context(
+            campaign,
+            school,
+            page.report,
+            page.previous,
+            result,
+            **page.context(result),
+            **comments.report_comments(page.report),
+        ),
         status=status,
     )

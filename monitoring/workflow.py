@@ -25,6 +25,7 @@ from core.transitions import (  # noqa: F401 - the engine's messages stay import
 )
 
 from .checks import check_saved_report
+from .comments import report_comments_add, report_comments_resolve
 from .models import (
     Campaign,
     MunicipalityReview,
@@ -134,6 +135,19 @@ def _stamp_submitted(obj, **_) -> list[str]:
     return ["submitted_at"]
 
 
+def _resolve_field_comments(report: SchoolReport, *, user: User, **_) -> None:
+    """A resubmitted report answers the reviewer's remarks on its fields."""
+    report_comments_resolve(report=report, user=user)
+
+
+def _add_field_comments(report: SchoolReport, *, user: User, field_comments=(), **_) -> None:
+    """The reviewer's remarks on single fields travel with the return."""
+    if not field_comments:
+        return
+    event = report.workflow_events.order_by("-pk").first()
+    report_comments_add(report=report, user=user, items=field_comments, event=event)
+
+
 REPORT_WORKFLOW = Workflow(
     name="school_report",
     model=SchoolReport,
@@ -150,6 +164,7 @@ REPORT_WORKFLOW = Workflow(
             guard=report_edit_refusal,
             validate=_passes_full_check,
             apply=_stamp_submitted,
+            after=_resolve_field_comments,
             action=WorkflowEvent.Action.SUBMIT,
             snapshot=True,
         ),
@@ -170,6 +185,7 @@ REPORT_WORKFLOW = Workflow(
             permission=_reviewer,
             guard=review_refusal,
             comment_required=True,
+            after=_add_field_comments,
             action=WorkflowEvent.Action.RETURN,
             snapshot=True,
             notify=True,
@@ -186,8 +202,15 @@ def report_approve(*, report_id: int, user: User) -> SchoolReport:
     return perform(REPORT_WORKFLOW, "approve", lookup={"pk": report_id}, user=user)
 
 
-def report_return(*, report_id: int, user: User, comment: str) -> SchoolReport:
-    return perform(REPORT_WORKFLOW, "return", lookup={"pk": report_id}, user=user, comment=comment)
+def report_return(*, report_id: int, user: User, comment: str, field_comments=()) -> SchoolReport:
+    return perform(
+        REPORT_WORKFLOW,
+        "return",
+        lookup={"pk": report_id},
+        user=user,
+        comment=comment,
+        field_comments=field_comments,
+    )
 
 
 def reports_approve_bulk(*, report_ids, user: User) -> BulkResult:
@@ -327,6 +350,7 @@ MUNICIPALITY_WORKFLOW = Workflow(
             apply=_hand_over,
             after=_record_missing,
             action=WorkflowEvent.Action.MUNICIPALITY_SUBMIT,
+            notify=True,
         ),
         "accept": Transition(
             name="accept",

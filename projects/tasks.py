@@ -1,9 +1,11 @@
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import Role, User
+from accounts.notifications import notify
 from core.links import portal_url
 from core.tasks import mail_task_options
 
@@ -22,21 +24,19 @@ def send_assignment_notification(log_id: int) -> int:
         return 0
     report = log.report
     school = report.pilot_site.school
-    recipients = sorted(
-        {
-            u.email
-            for u in User.objects.filter(role=Role.COORDINATOR, school=school, is_active=True)
-            if u.email
-        }
-    )
-    if not recipients:
-        return 0
-    link = portal_url(reverse("projects:assignment", args=[report.pk]))
+    users = list(User.objects.filter(role=Role.COORDINATOR, school=school, is_active=True))
+    recipients = sorted({u.email for u in users if u.email})
+    path = reverse("projects:assignment", args=[report.pk])
+    link = portal_url(path)
     what = f"Отчёт об исполнении технического задания за {report.academic_year} учебный год ({school.short_name})"
     if log.action == AssignmentReportLog.Action.RETURN:
         subject = f"Отчёт ПВП возвращён на доработку: {school.short_name}"
-        body = f"{what} возвращён на доработку.\n\nКомментарий РЦРО:\n{log.comment}\n\n{link}\n"
+        text = f"{what} возвращён на доработку.\n\nКомментарий РЦРО:\n{log.comment}"
     else:
         subject = f"Отчёт ПВП принят: {school.short_name}"
-        body = f"{what} принят РЦРО.\n\n{link}\n"
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        text = f"{what} принят РЦРО."
+    with transaction.atomic():  # the portal copy is kept only if the e-mail went out
+        notify([u.pk for u in users], f"{subject}\n\n{text}", path)
+        if not recipients:
+            return 0
+        return send_mail(subject, f"{text}\n\n{link}\n", settings.DEFAULT_FROM_EMAIL, recipients)

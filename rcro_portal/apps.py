@@ -1,3 +1,7 @@
+"""The top of the portal (home page, URLs, settings, the Celery app, demo seeding) and Russian
+names for third-party apps' sections in the admin."""
+
+from axes.apps import AppConfig as BaseAxesConfig
 from django.apps import AppConfig
 
 
@@ -6,3 +10,7 @@ class RcroPortalConfig(AppConfig):
 
     name = "rcro_portal"
     verbose_name = "Портал"
+
+
+class AxesConfig(BaseAxesConfig):
+    verbose_name = "Защита входа (блокировки)"

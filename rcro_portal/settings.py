@@ -50,7 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "axes",
+    "rcro_portal.apps.AxesConfig",
     "simple_history",
     "import_export",
     "django_filters",
@@ -214,7 +214,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "monitoring.send_deadline_reminders",
         "schedule": crontab(hour=9, minute=0),
     },
+    "review-digest": {
+        "task": "monitoring.send_review_digest",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
+# After the deadline, reminders go on every this many days.
+REMINDER_AFTER_DEADLINE_EVERY_DAYS = env.int("REMINDER_AFTER_DEADLINE_EVERY_DAYS", default=3)
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -118,3 +118,10 @@ def _keep_serialized_db_contents(_serialized_db_contents):
     for alias, contents in _serialized_db_contents.items():
         if contents is not None and not hasattr(connections[alias], "_test_serialized_contents"):
             connections[alias]._test_serialized_contents = contents
+
+
+def confirm(page):
+    """Answer «Подтвердить» in the confirmation dialog of an irreversible step."""
+    dialog = page.locator("#confirm-dialog")
+    dialog.wait_for(state="visible")
+    dialog.locator("[data-confirm-ok]").click()

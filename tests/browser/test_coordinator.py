@@ -2,7 +2,7 @@ import pytest
 from playwright.sync_api import expect
 
 from monitoring.models import ReportBranch, SchoolReport
-from tests.browser.conftest import axe_violations, login
+from tests.browser.conftest import axe_violations, confirm, login
 from tests.factories import campaign, report
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -69,6 +69,7 @@ def test_coordinator_fills_saves_and_submits(page, world, setup, shot):
         "Общее количество классов"
     )
     page.get_by_role("button", name="Отправить на проверку").click()
+    confirm(page)
     expect(page.get_by_text("Отчёт отправлен на проверку.")).to_be_visible()
     expect(page.locator(".badge-state-submitted").first).to_contain_text("на проверке")
     shot(page, "coordinator-submitted")

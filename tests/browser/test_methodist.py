@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 
 from monitoring import workflow
 from monitoring.models import Campaign, MunicipalityReview
-from tests.browser.conftest import axe_violations, login
+from tests.browser.conftest import axe_violations, confirm, login
 from tests.factories import campaign, report
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -47,6 +47,7 @@ def test_methodist_cycle(page, world, setup, shot):
     assert not axe_violations(page)
     page.get_by_role("link", name="Город Томск").click()
     page.get_by_role("button", name="Принять данные МОУО").click()
+    confirm(page)
     expect(page.get_by_text("приняты")).to_be_visible()
     assert MunicipalityReview.objects.get(campaign=setup, municipality=world.mun_x).state == "accepted"
 

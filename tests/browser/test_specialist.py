@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from monitoring import workflow
 from monitoring.models import MunicipalityReview, SchoolReport
 from monitoring.services import ReportInput, report_save, report_values
-from tests.browser.conftest import axe_violations, login
+from tests.browser.conftest import axe_violations, confirm, login
 from tests.factories import campaign, report
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -64,10 +64,12 @@ def test_specialist_reviews_and_hands_over(page, world, setup, shot):
     expect(page.locator("#h-diff").locator("xpath=../..")).to_contain_text("Общее количество педагогов")
     shot(page, "specialist-diff")
     page.get_by_role("button", name="Принять отчёт").click()
+    confirm(page)
     expect(page.get_by_text("Отчёт принят.")).to_be_visible()
 
     page.goto(page.base_url + f"/campaigns/{current.slug}/dashboard/{world.mun_x.pk}/")
     page.get_by_role("button", name="Передать в РЦРО").click()
+    confirm(page)
     expect(page.get_by_text("Данные МОУО переданы в РЦРО.")).to_be_visible()
     assert MunicipalityReview.objects.get(campaign=current, municipality=world.mun_x).state == "submitted"
 
@@ -93,6 +95,7 @@ def test_hand_over_with_missing_schools(page, world, shot):
     expect(page.get_by_label(world.school_a2.short_name)).to_be_checked()
     page.get_by_label("Причина").fill("Школа на капитальном ремонте")
     page.get_by_role("button", name="Передать в РЦРО").click()
+    confirm(page)
     expect(page.get_by_text("Данные МОУО переданы в РЦРО.")).to_be_visible()
     review = MunicipalityReview.objects.get(campaign=current, municipality=world.mun_x)
     assert review.state == "submitted" and list(review.missing_schools.all()) == [world.school_a2]

@@ -125,7 +125,7 @@ def test_wrong_role_post_on_approve(world, setup, client_for, persona, expected)
 def test_right_role_in_the_wrong_state_gets_a_message(world, setup, client_for):
     current, r_a1 = setup
     url = reverse("monitoring:report_review", args=[current.slug, world.school_a1.pk, "approve"])
-    response = client_for(world.specialist_x).post(url, follow=True)
+    response = client_for(world.specialist_x).post(url, {"confirm": "1"}, follow=True)
     assert response.status_code == 200
     assert workflow.MSG_WRONG_STATE.format(state="черновик") in response.content.decode()
     assert SchoolReport.objects.get(pk=r_a1.pk).status == ReportStatus.DRAFT

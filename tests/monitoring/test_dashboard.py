@@ -39,7 +39,8 @@ def test_region_numbers(world, known):
     rows = {r.name: r for r in data.rows}
     x, y = rows["Город Томск"], rows["ЗАТО Северск"]
     assert (x.expected, x.not_started, x.draft, x.submitted, x.returned, x.approved) == (4, 1, 1, 1, 0, 1)
-    assert (x.on_time, x.late, x.pct) == (1, 1, 25.0)
+    # Deadline passed: a2 submitted late, a3 (draft) and a4 (not started) not submitted.
+    assert (x.on_time, x.late, x.pct) == (1, 3, 25.0)
     assert (y.expected, y.not_started, y.returned, y.approved, y.state) == (2, 1, 1, 0, "returned")
     assert (data.total.expected, data.total.not_started, data.total.approved) == (6, 2, 1)
     assert len(data.rows) == 2  # municipalities with no participating schools are not listed
@@ -193,3 +194,72 @@ def test_filtered_lists_export_to_excel(world, known, client_for):
     assert [r[0] for r in rows[1:]] == ["МАОУ СОШ № 3 г. Томска"]
     html = client.get(url, {"q": "№ 3"}).content.decode()
     assert "МАОУ СОШ № 3 г. Томска" in html and "МАОУ СОШ № 4 г. Томска" not in html
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime.datetime(2017, 9, 10, 12, 0, tzinfo=TOMSK_TZ),  # before the deadline
+        datetime.datetime(2017, 9, 20, 23, 59, tzinfo=TOMSK_TZ),  # the last minute of the deadline day
+        datetime.datetime(2017, 9, 21, 0, 0, tzinfo=TOMSK_TZ),  # the first minute after it
+        datetime.datetime(2017, 10, 5, 12, 0, tzinfo=TOMSK_TZ),
+    ],
+)
+def test_region_and_municipality_views_agree_on_lateness(world, known, moment):
+    with time_machine.travel(moment, tick=False):
+        region = {r.pk: r for r in dashboard.by_municipality(user=world.methodist, campaign=known).rows}
+        for municipality in (world.mun_x, world.mun_y):
+            schools = dashboard.by_school(user=world.methodist, campaign=known, municipality=municipality)
+            assert region[municipality.pk].late == sum(1 for r in schools if r.late), municipality
+    before = moment < datetime.datetime(2017, 9, 21, tzinfo=TOMSK_TZ)
+    # Y has b1 returned and b2 not started: late exactly when the deadline has passed.
+    assert region[world.mun_y.pk].late == (0 if before else 2)
+
+
+def test_natural_sort_key():
+    from core.text import natural_key
+
+    names = ["МАОУ СОШ № 38", "МАОУ «СОШ № 4»", "маоу сош № 40", "МАОУ СОШ № 4 г. Томска", "Гимназия № 2"]
+    assert sorted(names, key=natural_key) == [
+        "Гимназия № 2",
+        "МАОУ «СОШ № 4»",
+        "МАОУ СОШ № 4 г. Томска",
+        "МАОУ СОШ № 38",
+        "маоу сош № 40",
+    ]
+
+
+def test_municipality_dashboard_natural_order_counts_and_late_filter(world, known, client_for):
+    a38 = SchoolFactory(municipality=world.mun_x, short_name="МАОУ СОШ № 38 г. Томска")
+    known.participants.add(a38)
+    rows = dashboard.by_school(user=world.methodist, campaign=known, municipality=world.mun_x)
+    names = [r.school.short_name for r in rows]
+    assert names.index("МАОУ СОШ № 4 г. Томска") < names.index("МАОУ СОШ № 38 г. Томска")
+    assert rows.counts["not_started"] == 2 and rows.counts["total"] == 5
+    late = dashboard.by_school(user=world.methodist, campaign=known, municipality=world.mun_x, status="late")
+    assert {r.school.short_name for r in late} == {
+        "МАОУ СОШ № 2 г. Томска",
+        "МАОУ СОШ № 3 г. Томска",
+        "МАОУ СОШ № 4 г. Томска",
+        "МАОУ СОШ № 38 г. Томска",
+    }
+    html = (
+        client_for(world.specialist_x)
+        .get(reverse("monitoring:municipality_dashboard", args=[known.slug, world.mun_x.pk]))
+        .content.decode()
+    )
+    assert "не начат: 2" in html and "с опозданием: 4" in html
+    # The actions come before the table.
+    assert html.index('id="handover"') < html.index('id="schools"')
+
+
+def test_region_dashboard_counts_by_state_at_the_top(world, known, client_for):
+    data = dashboard.by_municipality(user=world.methodist, campaign=known, state="returned")
+    assert data.state_counts == {"collecting": 1, "returned": 1}
+    html = (
+        client_for(world.methodist).get(reverse("monitoring:dashboard", args=[known.slug])).content.decode()
+    )
+    assert "возвращён на доработку: 1" in html and "сбор данных: 1" in html
+    assert html.index('id="state-counts"') < html.index('id="dashboard"')
+    by_name = dashboard.by_municipality(user=world.methodist, campaign=known, sort="name")
+    assert [r.name for r in by_name.rows] == ["Город Томск", "ЗАТО Северск"]

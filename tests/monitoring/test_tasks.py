@@ -9,11 +9,10 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 
 from monitoring.models import WorkflowEvent
+from monitoring.notifications import Message
 from monitoring.tasks import send_workflow_notification
 from rcro_portal.celery import app
 from tests.factories import campaign, report
-
-MESSAGE = ("Тема", "Текст", "noreply@rcro.example", ["spec_x@example.org"])
 
 
 @pytest.fixture
@@ -23,6 +22,13 @@ def retries_run_eagerly():
     app.conf.task_eager_propagates = False
     yield
     app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture
+def message(world):
+    world.specialist_x.email = "spec_x@example.org"
+    world.specialist_x.save(update_fields=["email"])
+    return Message("Тема", "Текст", "/", [world.specialist_x])
 
 
 @pytest.fixture
@@ -39,7 +45,7 @@ def event(world, retries_run_eagerly):
     )
 
 
-def test_notification_is_sent_again_after_a_transient_error(event):
+def test_notification_is_sent_again_after_a_transient_error(event, message):
     real_send = EmailBackend.send_messages
     calls = []
 
@@ -50,7 +56,7 @@ def test_notification_is_sent_again_after_a_transient_error(event):
         return real_send(backend, messages)
 
     with (
-        mock.patch("monitoring.tasks.workflow_messages", return_value=[MESSAGE]),
+        mock.patch("monitoring.tasks.workflow_messages", return_value=[message]),
         mock.patch.object(EmailBackend, "send_messages", flaky),
         mock.patch.object(
             send_workflow_notification, "retry", wraps=send_workflow_notification.retry
@@ -65,9 +71,9 @@ def test_notification_is_sent_again_after_a_transient_error(event):
     assert [m.subject for m in mail.outbox] == ["Тема"]
 
 
-def test_notification_gives_up_after_max_retries(event):
+def test_notification_gives_up_after_max_retries(event, message):
     with (
-        mock.patch("monitoring.tasks.workflow_messages", return_value=[MESSAGE]),
+        mock.patch("monitoring.tasks.workflow_messages", return_value=[message]),
         mock.patch.object(EmailBackend, "send_messages", side_effect=ConnectionRefusedError()) as send,
         pytest.raises(ConnectionRefusedError),
     ):
@@ -76,9 +82,9 @@ def test_notification_gives_up_after_max_retries(event):
     assert mail.outbox == []
 
 
-def test_a_permanent_error_is_not_retried(event):
+def test_a_permanent_error_is_not_retried(event, message):
     with (
-        mock.patch("monitoring.tasks.workflow_messages", return_value=[MESSAGE]),
+        mock.patch("monitoring.tasks.workflow_messages", return_value=[message]),
         mock.patch.object(EmailBackend, "send_messages", side_effect=ValueError("bad address")) as send,
         pytest.raises(ValueError),
     ):

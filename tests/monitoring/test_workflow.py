@@ -250,7 +250,9 @@ def test_bulk_approve_validates_each(world, setup, client_for):
     SchoolReport.objects.filter(pk=r_a2.pk).update(warning_notes={}, teacher_workstations=0)
     client = client_for(world.specialist_x)
     response = client.post(
-        reverse("monitoring:bulk_approve", args=[current.slug]), {"report": [r_a1.pk, r_a2.pk]}, follow=True
+        reverse("monitoring:bulk_approve", args=[current.slug]),
+        {"report": [r_a1.pk, r_a2.pk], "confirm": "1"},
+        follow=True,
     )
     assert SchoolReport.objects.get(pk=r_a1.pk).status == ReportStatus.APPROVED
     assert SchoolReport.objects.get(pk=r_a2.pk).status == ReportStatus.SUBMITTED
@@ -301,7 +303,9 @@ def test_coordinator_sees_return_comment_and_submit_button(world, setup, client_
     client = client_for(world.coordinator_a)
     url = reverse("monitoring:report", args=[current.slug, world.school_a1.pk])
     assert "Отправить на проверку" in client.get(url).content.decode()
-    response = client.post(reverse("monitoring:report_submit", args=[current.slug, world.school_a1.pk]))
+    response = client.post(
+        reverse("monitoring:report_submit", args=[current.slug, world.school_a1.pk]), {"confirm": "1"}
+    )
     assert response.status_code == 302
     workflow.report_return(report_id=r_a1.pk, user=world.specialist_x, comment="Заполните графу 24")
     html = client.get(url).content.decode()
@@ -377,9 +381,9 @@ def test_municipality_actions_through_pages(world, setup, client_for):
     url = reverse("monitoring:municipality_action", args=[current.slug, world.mun_x.pk, "submit"])
     page = reverse("monitoring:municipality_dashboard", args=[current.slug, world.mun_x.pk])
     specialist = client_for(world.specialist_x)
-    response = specialist.post(url, {"reason": ""}, follow=True)
+    response = specialist.post(url, {"reason": "", "confirm": "1"}, follow=True)
     assert "Не все отчёты приняты" in response.content.decode()
-    specialist.post(url, {"missing": [world.school_a2.pk], "reason": "Школа на капремонте"})
+    specialist.post(url, {"missing": [world.school_a2.pk], "reason": "Школа на капремонте", "confirm": "1"})
     assert MunicipalityReview.objects.get(campaign=current, municipality=world.mun_x).state == "submitted"
     # Other roles cannot act on the municipality.
     other = reverse("monitoring:municipality_action", args=[current.slug, world.mun_x.pk, "accept"])
@@ -388,7 +392,7 @@ def test_municipality_actions_through_pages(world, setup, client_for):
     methodist = client_for(world.methodist)
     html = methodist.get(page).content.decode()
     assert "Школа на капремонте" in html and "Принять данные МОУО" in html
-    methodist.post(other)
+    methodist.post(other, {"confirm": "1"})
     assert MunicipalityReview.objects.get(campaign=current, municipality=world.mun_x).state == "accepted"
     assert client_for(world.specialist_x).get(page).status_code == 200
 
@@ -406,6 +410,6 @@ def test_large_ids_survive_the_pages(world, client_for):
     assert 'value="12345"' in html
     client_for(world.specialist_x).post(
         reverse("monitoring:municipality_action", args=[current.slug, world.mun_x.pk, "submit"]),
-        {"missing": ["12345"], "reason": "Новая школа, отчёт будет позже"},
+        {"missing": ["12345"], "reason": "Новая школа, отчёт будет позже", "confirm": "1"},
     )
     assert MunicipalityReview.objects.get(campaign=current, municipality=world.mun_x).state == "submitted"

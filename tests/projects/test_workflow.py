@@ -158,3 +158,9 @@ def test_coordinator_is_emailed_on_return_and_approval(
     with django_capture_on_commit_callbacks(execute=True):
         services.assignment_report_approve(report_id=report_a1.pk, user=world.methodist)
     assert len(mailoutbox) == 2 and "принят" in mailoutbox[1].subject
+    # The same messages are in the coordinator's «Уведомления».
+    from accounts.models import Notification
+
+    notes = list(Notification.objects.filter(user=world.coordinator_a).order_by("pk"))
+    assert [n.text.split("\n")[0] for n in notes] == [m.subject for m in mailoutbox]
+    assert "Добавьте ссылки на практики." in notes[0].text
