@@ -7,19 +7,21 @@ from django import forms
 from schools.selectors import system_choices
 
 from .models import COUNT_FIELDS, Campaign, SchoolReport
+from .rules import MSG_NOT_A_NUMBER
 from .services import BRANCH_FIELDS, VALUE_FIELDS
 
-MSG_NOT_A_NUMBER = "Введите целое число, например 1 234."
 SPACES = re.compile(r"[\s\u00a0\u202f\u2009]")
+MAX_COUNT = 2_147_483_647  # the largest whole number the database column holds
 
 
 class CountField(forms.IntegerField):
     """A whole number typed as «1 234», «1234» or «1 234» (non-breaking space)."""
 
-    default_error_messages = {"invalid": MSG_NOT_A_NUMBER}
+    default_error_messages = {"invalid": MSG_NOT_A_NUMBER, "max_value": MSG_NOT_A_NUMBER}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
+        kwargs.setdefault("max_value", MAX_COUNT)
         kwargs.setdefault(
             "widget",
             forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "num-input"}),
@@ -114,8 +116,15 @@ class ReportForm(SharedSystemChoicesMixin, forms.Form):
         return {name for name in self.unconfirmed if self.cleaned_data.get(f"confirm__{name}")}
 
     def explanations(self) -> dict[str, str]:
+        """Explanations by warning code; one input may answer several warnings («code1|code2»)."""
         prefix = "explain__"
-        return {k[len(prefix) :]: v for k, v in self.data.items() if k.startswith(prefix)}
+        found = {}
+        for key, text in self.data.items():
+            if key.startswith(prefix):
+                for code in key[len(prefix) :].split("|"):
+                    if code:
+                        found[code] = text
+        return found
 
 
 class BranchRowForm(SharedSystemChoicesMixin, forms.Form):

@@ -28,6 +28,7 @@ MSG_PHONE = (
 )
 MSG_EMAIL = "Адрес электронной почты указан неверно."
 MSG_REQUIRED = "Заполните это поле перед отправкой."
+MSG_NOT_A_NUMBER = "Введите целое число, например 1 234."
 MSG_SYSTEM_CHANGED = (
     "Система изменилась с «{old}» на «{new}» по сравнению с прошлым мониторингом: "
     "укажите в примечании (графа 25) причину смены системы."
@@ -115,6 +116,15 @@ class CheckResult:
         return [f for f in self.warnings if f.field == name]
 
 
+def required_fields(values: dict) -> list[str]:
+    """The school's own fields that must be filled before submission (branch systems aside)."""
+    system = values.get("system")
+    required = list(REQUIRED_ALWAYS)
+    if system is None or system.is_used:
+        required += REQUIRED_WHEN_USED
+    return required
+
+
 def _label(name: str) -> str:
     return SchoolReport._meta.get_field(name).verbose_name
 
@@ -152,6 +162,7 @@ def check_report(
     unconfirmed: list[str] | None = None,
     explanations: dict | None = None,
     registry_pilot_site: bool | None = None,
+    raw_input: dict | None = None,
 ) -> CheckResult:
     """Check one report.
 
@@ -159,9 +170,12 @@ def check_report(
     ``previous`` is last campaign's report in the same form, or None; ``branches`` are dicts with
     ``branch_id``, ``system`` and the contact fields; ``registry_pilot_site`` is whether the pilot-site
     registry lists the school (None when the registry is not kept). With ``for_submission`` the missing fields,
-    unconfirmed carried-over counts and unexplained warnings are errors too.
+    unconfirmed carried-over counts and unexplained warnings are errors too. ``raw_input`` is
+    what a draft keeps of input that could not be read (field → text): each is an error.
     """
-    findings: list[Finding] = []
+    findings: list[Finding] = [
+        Finding(ERROR, "not_a_number", name, MSG_NOT_A_NUMBER) for name in raw_input or {}
+    ]
     get = values.get
 
     for name in COUNT_FIELDS:
@@ -266,10 +280,7 @@ def check_report(
         )
 
     if for_submission:
-        required = list(REQUIRED_ALWAYS)
-        if system is None or system.is_used:
-            required += REQUIRED_WHEN_USED
-        for name in required:
+        for name in required_fields(values):
             value = get(name)
             if value is None or value == "":
                 findings.append(Finding(ERROR, "required", name, MSG_REQUIRED))
