@@ -24,6 +24,7 @@
   let inFlight = false;
   let again = false;
   let submitting = false;
+  let pendingSubmit = null;
 
   // --- the copy in the browser ------------------------------------------------------------------
   function storageKey(version) {
@@ -181,7 +182,14 @@
       })
       .finally(function () {
         inFlight = false;
-        if (again) { again = false; schedule(0); }
+        if (pendingSubmit) {
+          const submitter = pendingSubmit;
+          pendingSubmit = null;
+          if (submitter === true) form.requestSubmit(); else form.requestSubmit(submitter);
+        } else if (again) {
+          again = false;
+          schedule(0);
+        }
       });
   }
 
@@ -195,8 +203,23 @@
 
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
-  form.addEventListener("focusout", function () { if (dirty) schedule(0); });
-  form.addEventListener("submit", function () { submitting = true; clearTimeout(timer); dirty = false; });
+  form.addEventListener("focusout", function (event) {
+    // Leaving a field saves at once, unless the user is on the way to a save button.
+    const next = event.relatedTarget;
+    if (next && next.form === form && next.type === "submit") return;
+    if (dirty) schedule(200);
+  });
+  form.addEventListener("submit", function (event) {
+    if (inFlight) {
+      // Wait for the background save, then send the form with the version it produced.
+      event.preventDefault();
+      pendingSubmit = event.submitter || true;
+      return;
+    }
+    submitting = true;
+    clearTimeout(timer);
+    dirty = false;
+  });
   window.addEventListener("online", function () { if (dirty) schedule(0); });
   window.addEventListener("offline", showOffline);
   window.addEventListener("beforeunload", function (event) {
