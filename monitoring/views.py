@@ -21,7 +21,6 @@ MSG_DRAFT_WITH_ERRORS = "Черновик сохранён в {stamp}. Есть 
 MSG_STALE_FORM = "Форма устарела или повреждена: обновите страницу."
 MSG_ONLY_COORDINATOR = "Редактировать отчёт может только координатор этой организации."
 MSG_AUTOSAVED = "Сохранено в {stamp}"
-MSG_AUTOSAVED_WITH_ERRORS = "Черновик сохранён в {stamp}. Есть ошибки ({count}): исправьте их до отправки."
 
 
 def _require_regional(user):
@@ -307,7 +306,7 @@ def report_autosave(request, slug, school_pk):
             "ok": True,
             "version": saved.version,
             "stamp": stamp,
-            "message": (MSG_AUTOSAVED_WITH_ERRORS if problems else MSG_AUTOSAVED).format(
+            "message": (MSG_DRAFT_WITH_ERRORS if problems else MSG_AUTOSAVED).format(
                 stamp=stamp, count=problems
             ),
             "errors": problems,

@@ -201,6 +201,22 @@
     schedule(delay);
   }
 
+  // The warning banner counts the warnings still without an explanation, as they are typed.
+  function countUnexplained() {
+    const banner = document.getElementById("warning-summary");
+    const inputs = form.querySelectorAll('input[name^="explain__"]');
+    if (!banner || !inputs.length) return;
+    let missing = 0;
+    inputs.forEach(function (input) {
+      if (!input.value.trim()) missing += input.name.slice("explain__".length).split("|").length;
+    });
+    document.getElementById("unexplained-count").textContent = missing;
+    banner.classList.toggle("d-none", missing === 0);
+  }
+
+  form.addEventListener("input", function (event) {
+    if (event.target.name && event.target.name.indexOf("explain__") === 0) countUnexplained();
+  });
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
   form.addEventListener("focusout", function (event) {

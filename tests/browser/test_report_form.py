@@ -137,3 +137,21 @@ def test_completeness_bar_reaches_100(page, world, setup):
     expect(page.locator("#progress-bar")).to_have_attribute("style", re.compile(r"width: 100%"))
     page.reload()
     expect(bar).to_have_attribute("aria-valuenow", total)
+
+
+def test_warning_banner_goes_when_every_warning_is_explained(page, world, setup):
+    login(page, "coord_a")
+    edit(page, setup, world.school_a1)
+    page.locator("#id_teacher_workstations").fill("0")
+    page.get_by_role("button", name="Сохранить черновик").click()
+    banner = page.locator("#warning-summary")
+    expect(banner).to_contain_text("Предупреждений без пояснения: 2")
+    explanation = page.get_by_label("Пояснение для проверяющего")
+    expect(explanation).to_have_count(1)  # one answer for both warnings on the value
+    explanation.fill("Учителя работают с личных ноутбуков")
+    expect(banner).to_be_hidden()
+    expect(page.locator("#autosave-status")).to_have_text(SAVED, timeout=10000)
+    page.reload()
+    expect(banner).to_be_hidden()
+    notes = stored(setup, world.school_a1).warning_notes
+    assert set(notes) == {"change:teacher_workstations", "no_teacher_workstations"}

@@ -284,7 +284,8 @@ def test_one_explanation_answers_every_warning_on_a_value(world, campaigns, clie
     html = client.get(edit_url(current, world.school_a1)).content.decode()
     name = "explain__change:teacher_workstations|no_teacher_workstations"
     assert html.count('name="explain__') == 1 and f'name="{name}"' in html
-    assert "Предупреждений без пояснения: 2" in html
+    assert 'Предупреждений без пояснения: <span id="unexplained-count">2</span>' in html
+    assert 'class="alert alert-warning" role="status" id="warning-summary"' in html
     report = SchoolReport.objects.get(campaign=current)
     data = form_data(report, action="draft", **{name: "Учителя работают с личных ноутбуков"})
     assert client.post(edit_url(current, world.school_a1), data).status_code == 302
@@ -294,7 +295,7 @@ def test_one_explanation_answers_every_warning_on_a_value(world, campaigns, clie
         "no_teacher_workstations": "Учителя работают с личных ноутбуков",
     }
     html = client.get(edit_url(current, world.school_a1)).content.decode()
-    assert "Предупреждений без пояснения" not in html
+    assert 'class="alert alert-warning d-none" role="status" id="warning-summary"' in html
     assert 'value="Учителя работают с личных ноутбуков"' in html
 
 
