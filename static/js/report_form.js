@@ -43,11 +43,11 @@
     return JSON.stringify(pairs.filter(function (p) { return p[0] !== "version" && !/-id$/.test(p[0]); }));
   }
 
-  function stash() {
+  function stash(submitted) {
     try {
       localStorage.setItem(
         storageKey(versionInput.value),
-        JSON.stringify({ version: versionInput.value, fields: entries(), at: Date.now() })
+        JSON.stringify({ version: versionInput.value, fields: entries(), at: Date.now(), submitted: !!submitted })
       );
     } catch (e) { /* storage full or disabled: the server copy still works */ }
   }
@@ -232,9 +232,17 @@
       pendingSubmit = event.submitter || true;
       return;
     }
+    if (!navigator.onLine) {
+      // Without a connection the page would be lost: keep the input here and send it later.
+      event.preventDefault();
+      stash();
+      showOffline();
+      return;
+    }
     submitting = true;
     clearTimeout(timer);
     dirty = false;
+    stash(true); // kept until the answer shows a newer version (the save went through)
   });
   window.addEventListener("online", function () { if (dirty) schedule(0); });
   window.addEventListener("offline", showOffline);
@@ -245,8 +253,11 @@
   // --- on opening: what was typed without a connection ------------------------------------------
   const saved = newestStash();
   if (saved) {
-    if (comparable(saved.fields) === comparable(entries())) {
-      dropStash(); // the page already shows it
+    if (
+      comparable(saved.fields) === comparable(entries()) ||
+      (saved.submitted && saved.version !== versionInput.value)
+    ) {
+      dropStash(); // the page already shows it, or the form it was sent with was saved
     } else {
       restore(saved.fields);
       dirty = true;

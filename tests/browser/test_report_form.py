@@ -155,3 +155,16 @@ def test_warning_banner_goes_when_every_warning_is_explained(page, world, setup)
     expect(banner).to_be_hidden()
     notes = stored(setup, world.school_a1).warning_notes
     assert set(notes) == {"change:teacher_workstations", "no_teacher_workstations"}
+
+
+def test_save_button_without_connection_keeps_the_page(page, world, setup):
+    login(page, "coord_a")
+    edit(page, setup, world.school_a1)
+    page.context.set_offline(True)
+    page.locator("#id_classes_total").fill("27")
+    page.get_by_role("button", name="Сохранить черновик").click()
+    expect(page.locator("#autosave-offline")).to_contain_text("Нет связи")
+    expect(page.locator("#id_classes_total")).to_have_value("27")  # still the form, not an error page
+    page.context.set_offline(False)
+    expect(page.locator("#autosave-status")).to_have_text(SAVED, timeout=15000)
+    assert stored(setup, world.school_a1).classes_total == 27
