@@ -313,3 +313,32 @@ def test_large_change_is_shown_as_check_not_green(world, campaigns, client_for):
     small = html[html.index('id="prev-classes_edms"') :]
     small = small[: small.index("</div>")]
     assert "delta-up" in small and "проверьте" not in small
+
+
+def test_autosave_of_garbage_is_a_draft_not_a_crash(world, campaigns, client_for):
+    _, current, _ = campaigns
+    client = client_for(world.coordinator_a)
+    data = prefilled_data(
+        current,
+        world.school_a1,
+        system="999999",
+        entry_frequency="x",
+        paper_journal="7",
+        classes_total="-5",
+        responsible_name="Я" * 500,
+        **{
+            "branch-0-system": "zzz",
+            "event-TOTAL_FORMS": 1,
+            "event-0-title": "",
+            "event-0-students": "много",
+        },
+    )
+    response = client.post(autosave_url(current, world.school_a1), data)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["ok"] and body["errors"] >= 5
+    report = SchoolReport.objects.get(campaign=current)
+    assert report.classes_total == -5
+    assert set(report.raw_input) == {"system", "entry_frequency", "paper_journal", "responsible_name"}
+    assert client.get(edit_url(current, world.school_a1)).status_code == 200
+    assert client_for(world.specialist_x).get(detail_url(current, world.school_a1)).status_code == 200
