@@ -9,21 +9,26 @@ PORT ?= 8000
 .PHONY: run test venv lint format typecheck migrate seed worker clean
 
 $(STAMP): requirements.txt
+	@echo "==> [1/4] Виртуальное окружение $(VENV)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@echo "==> [2/4] Установка зависимостей (первый раз — несколько минут)"
+	$(BIN)/python -m pip install --progress-bar on --upgrade pip
+	$(BIN)/python -m pip install --progress-bar on -r requirements.txt
 	@touch $(STAMP)
 
 venv: $(STAMP)
 
 migrate: venv
+	@echo "==> [3/4] Миграции базы данных"
 	$(BIN)/python manage.py migrate --noinput
 
 seed: migrate
+	@echo "==> [4/4] Демо-данные (повторный запуск ничего не дублирует)"
 	$(BIN)/python manage.py seed_demo
 
-## make run: install, migrate, load demo data and serve on http://127.0.0.1:8000
+## make run [PORT=8000] [HOST=127.0.0.1]: install, migrate, load demo data and serve
 run: seed
+	@echo "==> Портал: http://$(HOST):$(PORT)/  (остановить — Ctrl+C)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## make test: the whole suite on SQLite (browser tests skip when Chromium is missing)

@@ -110,6 +110,7 @@ def check_saved_report(
         unconfirmed=report.unconfirmed_fields,
         explanations=report.warning_notes,
         registry_pilot_site=comparison.registry_pilot_site,
+        raw_input=report.raw_input,
     )
 
 
@@ -124,6 +125,7 @@ def check_input(
     explanations: Mapping[str, str] | None = None,
     for_submission: bool = False,
     comparison: Comparison | None = None,
+    raw_input: Mapping[str, str] | None = None,
 ) -> CheckResult:
     """Check values not saved yet: a posted form, or a row of an imported table.
 
@@ -146,6 +148,7 @@ def check_input(
         unconfirmed=pending_unconfirmed(report, values, confirmed) if report is not None else [],
         explanations=merged_explanations(report.warning_notes if report else {}, explanations or {}),
         registry_pilot_site=comparison.registry_pilot_site,
+        raw_input=dict(raw_input or {}),
     )
 
 

@@ -9,7 +9,8 @@ from django.db.models import Count, Q
 from core.russian import agree, count, num, orgs, orgs_genitive, plural
 
 from .models import Campaign, ReportStatus, SchoolReport
-from .presenters import filled_columns
+from .presenters import required_progress
+from .selectors import report_values
 
 MSG_CONFIRM_REQUIRED = "Действие не выполнено: подтвердите его (отметьте «Подтверждаю»)."
 
@@ -38,10 +39,12 @@ def _on_review(submitted: int) -> str:
 
 
 def report_submit_text(report: SchoolReport) -> str:
-    filled, total = filled_columns(report, has_branches=bool(report.school.branches.all()))
+    filled, total = required_progress(
+        report_values(report), [row.system_id for row in report.branch_rows.all()]
+    )
     return (
-        f"Отчёт «{report.school.short_name}» будет отправлен на проверку (заполнено граф: {num(filled)} "
-        f"из {num(total)}). После отправки изменить его нельзя, "
+        f"Отчёт «{report.school.short_name}» будет отправлен на проверку (заполнено обязательных полей: "
+        f"{num(filled)} из {num(total)}). После отправки изменить его нельзя, "
         "пока проверяющий не вернёт его на доработку."
     )
 

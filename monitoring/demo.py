@@ -25,7 +25,8 @@ from .models import (
 from .selectors import report_snapshot
 from .services import campaign_create
 
-PREVIOUS = {
+# The oldest demo campaign: the pilot-site registry of the projects demo is built from its data.
+HISTORY = {
     "slug": "2016",
     "title": "Мониторинг использования СЭД по состоянию на 01.09.2016",
     "academic_year": "2016-2017",
@@ -34,15 +35,40 @@ PREVIOUS = {
     "letter_number": "702",
     "letter_date": datetime.date(2016, 8, 10),
 }
-CURRENT = {
-    "slug": "2017",
-    "title": "Мониторинг использования СЭД по состоянию на 01.09.2017",
-    "academic_year": "2017-2018",
-    "as_of": datetime.date(2017, 9, 1),
-    "deadline": datetime.date(2017, 9, 20),
-    "letter_number": "814",
-    "letter_date": datetime.date(2017, 8, 9),
-}
+DEADLINE_AHEAD = datetime.timedelta(days=21)  # the open campaign's deadline is this far ahead
+
+
+def academic_year_start(today: datetime.date) -> int:
+    """The year the academic year containing ``today`` began (September to August)."""
+    return today.year if today.month >= 9 else today.year - 1
+
+
+def campaign_spec(year: int, *, today: datetime.date | None = None) -> dict:
+    """The demo campaign of the academic year beginning in ``year``; with ``today`` (the open
+    one) its deadline is still ahead."""
+    as_of = datetime.date(year, 9, 1)
+    deadline = datetime.date(year, 9, 20)
+    if today is not None:
+        deadline = max(deadline, today + DEADLINE_AHEAD)
+    return {
+        "slug": str(year),
+        "title": f"Мониторинг использования СЭД по состоянию на {as_of:%d.%m.%Y}",
+        "academic_year": f"{year}-{year + 1}",
+        "as_of": as_of,
+        "deadline": deadline,
+        "letter_number": str(700 + year % 100),
+        "letter_date": as_of - datetime.timedelta(days=22),
+    }
+
+
+def demo_campaign_specs(today: datetime.date) -> tuple[list[dict], dict]:
+    """(closed campaigns with complete data, oldest first; the open campaign of the current
+    academic year). The last closed one is the open one's «previous year»."""
+    year = academic_year_start(today)
+    closed = [HISTORY] + [campaign_spec(y) for y in range(max(2017, year - 1), year)]
+    return closed, campaign_spec(year, today=today)
+
+
 # Share of current reports per state; the rest are not started.
 CURRENT_STATES = (
     (ReportStatus.APPROVED, 0.30),
@@ -159,17 +185,53 @@ def _make_report(campaign, school, status, values, people, notes=""):
     values = _with_modules(values)
     report = SchoolReport(campaign=campaign, school=school, status=status, notes=notes, **values, **people)
     if status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED):
-        report.submitted_at = timezone.make_aware(
-            datetime.datetime.combine(campaign.deadline, datetime.time(12)) - datetime.timedelta(days=3)
-        )
+        stamp = datetime.datetime.combine(campaign.deadline, datetime.time(12)) - datetime.timedelta(days=3)
+        report.submitted_at = min(timezone.make_aware(stamp), timezone.now() - datetime.timedelta(hours=2))
     return report
 
 
+def _closed_campaign(spec, *, previous, last_year, rng, systems, bilateral, schools, by_code):
+    """A closed campaign with an accepted report of every school (drifted from ``last_year``)."""
+    campaign = campaign_create(**spec, previous=previous, participants=list(schools.values()), open_now=True)
+    values_now = {}
+    reports = []
+    for code, school in schools.items():
+        demo = by_code[code]
+        if code in last_year:
+            base, people = last_year[code]
+            values = _values(rng, demo, base["system"], bilateral, base=base)
+        else:
+            system = systems[_pick_system(rng, demo, bilateral)]
+            values, people = _values(rng, demo, system, bilateral), _people(rng, demo)
+        values_now[code] = (values, people)
+        reports.append(_make_report(campaign, school, ReportStatus.APPROVED, values, people))
+    bulk_create_with_history(reports, SchoolReport)
+    _branch_rows(campaign, rng, systems)
+    MunicipalityReview.objects.bulk_create(
+        MunicipalityReview(
+            campaign=campaign,
+            municipality_id=m,
+            state=MunicipalityState.ACCEPTED,
+            submitted_at=timezone.now(),
+        )
+        for m in {s.municipality_id for s in schools.values()}
+    )
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.CLOSED, closed_at=timezone.now())
+    return campaign, values_now
+
+
+def current_campaign_slug(today: datetime.date | None = None) -> str:
+    return demo_campaign_specs(today or timezone.localdate())[1]["slug"]
+
+
 @transaction.atomic
-def seed_campaigns(*, seed, schools, users, stdout=None):
-    """Create the two demo campaigns and their reports unless they exist already."""
-    if Campaign.objects.filter(slug__in=[PREVIOUS["slug"], CURRENT["slug"]]).exists():
+def seed_campaigns(*, seed, schools, users, stdout=None, today: datetime.date | None = None):
+    """Create the demo campaigns and their reports unless they exist already: closed ones with
+    complete data (from 2016 to last academic year) and an open one in the current academic year
+    with its deadline ahead, so a newcomer meets a live campaign."""
+    if Campaign.objects.filter(slug=HISTORY["slug"]).exists():
         return
+    closed, open_spec = demo_campaign_specs(today or timezone.localdate())
     rng = random.Random(seed)
     systems = {s.code: s for s in EdmsSystem.objects.all()}
     bilateral = set(BILATERAL_PILOT_SITES)
@@ -177,31 +239,22 @@ def seed_campaigns(*, seed, schools, users, stdout=None):
     demos = demo_schools(seed)
     by_code = {d.code: d for d in demos}
 
-    previous = campaign_create(**PREVIOUS, participants=list(schools.values()), open_now=True)
-    last_year = {}
-    reports = []
-    for code, school in schools.items():
-        demo = by_code[code]
-        system = systems[_pick_system(rng, demo, bilateral)]
-        values = _values(rng, demo, system, bilateral)
-        people = _people(rng, demo)
-        last_year[code] = (values, people)
-        reports.append(_make_report(previous, school, ReportStatus.APPROVED, values, people))
-    bulk_create_with_history(reports, SchoolReport)
-    _branch_rows(previous, rng, systems)
-    MunicipalityReview.objects.bulk_create(
-        MunicipalityReview(
-            campaign=previous,
-            municipality_id=m,
-            state=MunicipalityState.ACCEPTED,
-            submitted_at=timezone.now(),
+    previous = None
+    last_year: dict = {}
+    for spec in closed:
+        previous, last_year = _closed_campaign(
+            spec,
+            previous=previous,
+            last_year=last_year,
+            rng=rng,
+            systems=systems,
+            bilateral=bilateral,
+            schools=schools,
+            by_code=by_code,
         )
-        for m in {s.municipality_id for s in schools.values()}
-    )
-    Campaign.objects.filter(pk=previous.pk).update(status=Campaign.Status.CLOSED, closed_at=timezone.now())
 
     current = campaign_create(
-        **CURRENT, previous=previous, participants=list(schools.values()), open_now=True
+        **open_spec, previous=previous, participants=list(schools.values()), open_now=True
     )
     reports = []
     for code, school in schools.items():
@@ -222,7 +275,9 @@ def seed_campaigns(*, seed, schools, users, stdout=None):
         notes = ""
         if system.code == "tesh" and rng.random() < 0.04:
             system = systems["dnevnik"]
-            notes = "С 01.01.2017 организация перешла на систему «Дневник.ру» по решению МОУО."
+            notes = (
+                f"С 01.01.{current.as_of.year} организация перешла на систему «Дневник.ру» по решению МОУО."
+            )
         values = _values(rng, by_code[code], system, bilateral, base=base)
         reports.append(_make_report(current, school, status, values, people, notes))
     bulk_create_with_history(reports, SchoolReport)
@@ -324,7 +379,7 @@ def explain_demo_warnings(*, seed, schools, users, stdout=None):
     from .workflow import full_check
 
     reports = SchoolReport.objects.filter(
-        status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED], campaign__slug=CURRENT["slug"]
+        status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED], campaign__status=Campaign.Status.OPEN
     ).select_related("campaign", "school", "system")
     for report in reports:
         result = full_check(report)

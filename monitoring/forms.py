@@ -91,8 +91,15 @@ class ReportForm(SharedSystemChoicesMixin, forms.Form):
         return {name for name in self.unconfirmed if self.cleaned_data.get(f"confirm__{name}")}
 
     def explanations(self) -> dict[str, str]:
+        """Explanations by warning code; one input may answer several warnings («code1|code2»)."""
         prefix = "explain__"
-        return {k[len(prefix) :]: v for k, v in self.data.items() if k.startswith(prefix)}
+        found = {}
+        for key, text in self.data.items():
+            if key.startswith(prefix):
+                for code in key[len(prefix) :].split("|"):
+                    if code:
+                        found[code] = text
+        return found
 
 
 class BranchRowForm(SharedSystemChoicesMixin, forms.Form):

@@ -10,9 +10,9 @@ from django.utils.text import capfirst
 from core.meta import field_label
 from core.meta import model_field as report_field
 
-from .columns import COLUMN_BY_NUMBER, COLUMN_OF_FIELD, FILLABLE_COLUMNS, SECTIONS
+from .columns import COLUMN_BY_NUMBER, COLUMN_OF_FIELD, SECTIONS
 from .models import COUNT_FIELDS, ReportStatus, SchoolReport, WorkflowEvent
-from .rules import CheckResult
+from .rules import COUNT_CHANGE_WARNING_PCT, CheckResult, required_fields
 from .selectors import VALUE_FIELDS, report_snapshot
 
 
@@ -46,11 +46,21 @@ class FieldRow:
     previous: str | None = None
     delta: str | None = None
     delta_sign: int = 0
+    delta_large: bool = False  # moved by more than the warning threshold: «проверьте», not a good sign
     errors: list[str] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)  # code, message, explanation
     unconfirmed: bool = False
     confirm_bound: object = None
     is_count: bool = False
+
+    @property
+    def explanation_name(self) -> str:
+        """One input answers every warning on this value: its name lists their codes."""
+        return "explain__" + "|".join(w["code"] for w in self.warnings)
+
+    @property
+    def explanation(self) -> str:
+        return next((w["explanation"] for w in self.warnings if w["explanation"]), "")
 
 
 @dataclass
@@ -64,15 +74,16 @@ class Section:
 
 def _delta(new, old):
     if not isinstance(new, int) or not isinstance(old, int) or isinstance(new, bool):
-        return None, 0
+        return None, 0, False
     diff = new - old
     if diff == 0:
-        return "без изменений", 0
+        return "без изменений", 0, False
     sign = "+" if diff > 0 else "−"
     text = f"{sign}{number_format(abs(diff), force_grouping=True)}"
     if old:
         text += f" ({sign}{number_format(round(abs(diff) * 100 / old, 1), 1)}%)"
-    return text, (1 if diff > 0 else -1)
+    large = bool(old) and abs(diff) * 100 / old > COUNT_CHANGE_WARNING_PCT
+    return text, (1 if diff > 0 else -1), large
 
 
 def build_sections(
@@ -94,6 +105,8 @@ def build_sections(
         explanations[code] = {**explanations.get(code, {}), "text": text}
     unconfirmed = set(report.unconfirmed_fields) if report else set()
     current = values if values is not None else report
+    # A draft keeps text that is not a number; everyone sees that text, not the last number.
+    raw = dict((report.raw_input if report is not None and values is None else None) or {})
     sections = []
     for anchor, title, numbers in SECTIONS:
         rows = []
@@ -108,17 +121,25 @@ def build_sections(
                     else None
                 )
                 old = getattr(previous, name) if previous is not None else None
-                delta, sign = _delta(new, old)
+                delta, sign, large = _delta(new, old)
+                errors = result.errors_for(name)
+                if form is not None:
+                    errors += [e for e in form.errors.get(name, []) if e not in errors]
                 row = FieldRow(
                     name=name,
                     label=str(capfirst(model_field.verbose_name)),
                     column=COLUMN_OF_FIELD[name],
                     bound=form[name] if form is not None else None,
-                    value=display(current, name) if current is not None else None,
+                    value=raw[name]
+                    if name in raw
+                    else display(current, name)
+                    if current is not None
+                    else None,
                     previous=display(previous, name),
                     delta=delta if previous is not None else None,
                     delta_sign=sign,
-                    errors=result.errors_for(name),
+                    delta_large=large,
+                    errors=errors,
                     warnings=[
                         {
                             "code": w.code,
@@ -134,25 +155,23 @@ def build_sections(
                 if form is not None and f"confirm__{name}" in form.fields:
                     row.confirm_bound = form[f"confirm__{name}"]
                 rows.append(row)
-        sections.append(Section(anchor, title, numbers, rows, error_count=sum(len(r.errors) for r in rows)))
+        count = sum(len(r.errors) for r in rows)
+        if anchor == "branches":
+            count += sum(1 for f in result.errors if f.branch_id)
+        sections.append(Section(anchor, title, numbers, rows, error_count=count))
     return sections
 
 
-def filled_columns(report: SchoolReport | None, has_branches: bool) -> tuple[int, int]:
-    """(filled, total) columns of those a school fills in, for «заполнено 18 из 22»."""
-    numbers = [n for n in FILLABLE_COLUMNS if n != 4 or has_branches]
-    if report is None:
-        return 0, len(numbers)
-    filled = 0
-    for number in numbers:
-        names = COLUMN_BY_NUMBER[number].fields
-        if number == 4:
-            filled += all(row.system_id for row in report.branch_rows.all())
-        elif number == 24:
-            filled += bool(report.events.all())
-        elif any(getattr(report, n) not in (None, "", False) for n in names if n in VALUE_FIELDS):
-            filled += 1
-    return filled, len(numbers)
+def required_progress(values: dict | None, branch_systems: list) -> tuple[int, int]:
+    """(filled, total) of the fields required to submit, for «заполнено 18 из 22 обязательных».
+
+    ``branch_systems`` are the systems of the branch rows (each branch's system is required).
+    """
+    values = values or {}
+    names = required_fields(values)
+    filled = sum(1 for name in names if values.get(name) not in (None, ""))
+    filled += sum(1 for system in branch_systems if system is not None)
+    return filled, len(names) + len(branch_systems)
 
 
 # --- What changed since the last submission or return ---------------------------------------------

@@ -26,6 +26,7 @@ class ReportEditPage:
     report: SchoolReport
     previous: SchoolReport | None
     data: object = None  # request.POST, or None for a fresh page
+    new_branch_rows: list = field(default_factory=list)  # unsaved rows, created on the first save
     form: ReportForm = field(init=False)
     branches: BaseFormSet = field(init=False)
     events: BaseFormSet = field(init=False)
@@ -33,7 +34,8 @@ class ReportEditPage:
     def __post_init__(self):
         report = self.report
         choices = system_choice_list()
-        self.branch_rows = list(report.branch_rows.all())
+        saved_rows = list(report.branch_rows.all()) if report.pk else []
+        self.branch_rows = sorted([*saved_rows, *self.new_branch_rows], key=lambda r: r.branch.name)
         branch_initial = []
         for row in self.branch_rows:
             item = {"branch_id": row.branch_id, **{n: getattr(row, n) for n in selectors.BRANCH_FIELDS}}
@@ -41,7 +43,7 @@ class ReportEditPage:
             branch_initial.append(item)
         event_initial = [
             {"id": e.pk, "title": e.title, "students": e.students, "teachers": e.teachers}
-            for e in report.events.all()
+            for e in (report.events.all() if report.pk else ())
         ]
         bound = (self.data,) if self.data is not None else ()
         self.form = ReportForm(
@@ -110,11 +112,49 @@ class ReportEditPage:
             report=self.report,
             confirmed=typed.confirmed,
             explanations=typed.explanations,
+            raw_input=typed.raw_input,
         )
+
+    @property
+    def event_errors(self) -> list[tuple[str, str]]:
+        """(anchor, message) of each error in the event rows (column 24)."""
+        if not self.events.is_bound:
+            return []
+        return [
+            (f"id_{f.prefix}-{name}", error)
+            for f in self.events.forms
+            for name, errors in f.errors.items()
+            for error in errors
+        ]
+
+    def saved_event_ids(self, report: SchoolReport) -> dict[str, int]:
+        """Ids of the saved events by the name of their hidden input, so the next save of the same
+        page updates these rows rather than adding them again."""
+        if not self.events_valid:
+            return {}
+        kept = [
+            f.prefix
+            for f in self.events.forms
+            if not f.cleaned_data.get("DELETE") and f.cleaned_data.get("title")
+        ]
+        return {f"{prefix}-id": event.pk for prefix, event in zip(kept, report.events.all(), strict=False)}
 
     # --- what the template shows ------------------------------------------------------------------
     def check_stored(self) -> CheckResult:
-        return check_saved_report(self.report)
+        """The checks of what was last saved: the same the reviewer sees (nothing saved yet: the
+        prefill shown)."""
+        if self.report.pk:
+            return check_saved_report(self.report)
+        return check_input(
+            campaign=self.report.campaign,
+            school_id=self.report.school_id,
+            values=selectors.report_values(self.report) or {},
+            branches={
+                row.branch_id: {n: getattr(row, n) for n in selectors.BRANCH_FIELDS}
+                for row in self.branch_rows
+            },
+            raw_input=self.report.raw_input,
+        )
 
     def context(self, result: CheckResult) -> dict:
         if self.typed is not None:
@@ -142,9 +182,21 @@ class ReportEditPage:
             }
             for f, row in zip(self.branches.forms, self.branch_rows, strict=False)
         ]
+        event_errors = self.event_errors
+        if event_errors:
+            project = next(s for s in sections if s.anchor == "project")
+            project.error_count += len(event_errors)
+        explained = {
+            code: (note or {}).get("text", "") for code, note in (self.report.warning_notes or {}).items()
+        }
+        if self.typed is not None:
+            explained.update(self.typed.explanations)
         return {
             "form": self.form,
             "sections": sections,
+            "error_count": len(result.errors) + len(event_errors),
+            "event_errors": event_errors,
+            "unexplained_count": sum(1 for w in result.warnings if not (explained.get(w.code) or "").strip()),
             "branch_table": branch_table,
             "branches": self.branches,
             "events": self.events,

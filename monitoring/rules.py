@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from core.forms import MSG_NOT_A_NUMBER  # noqa: F401 - tests and pages import it from here too
 from core.meta import field_label
 
 from .columns import COLUMN_OF_FIELD
@@ -125,6 +126,15 @@ class CheckResult:
         return [f for f in self.warnings if f.field == name]
 
 
+def required_fields(values: dict) -> list[str]:
+    """The school's own fields that must be filled before submission (branch systems aside)."""
+    system = values.get("system")
+    required = list(REQUIRED_ALWAYS)
+    if system is None or system.is_used:
+        required += REQUIRED_WHEN_USED
+    return required
+
+
 def _label(name: str) -> str:
     return field_label(SchoolReport, name)
 
@@ -169,6 +179,11 @@ def check_other_modules_named(values: dict) -> list[Finding]:
 
 # --- The checks, one group of rules each ------------------------------------------------------
 # Each takes the report's values (and what else it needs) and returns its findings.
+
+
+def check_unreadable(raw_input: dict) -> list[Finding]:
+    """What a draft keeps of input that could not be read as a number (field → text)."""
+    return [Finding(ERROR, "not_a_number", name, MSG_NOT_A_NUMBER) for name in raw_input]
 
 
 def check_arithmetic(values: dict) -> list[Finding]:
@@ -276,12 +291,8 @@ def check_registry(values: dict, registry_pilot_site: bool | None) -> list[Findi
 
 def check_required(values: dict, branches: list[dict]) -> list[Finding]:
     """Before submission: required fields (more when the school uses a system) and branch systems."""
-    system = values.get("system")
-    required = list(REQUIRED_ALWAYS)
-    if system is None or system.is_used:
-        required += REQUIRED_WHEN_USED
     findings = []
-    for name in required:
+    for name in required_fields(values):
         value = values.get(name)
         if value is None or value == "":
             findings.append(Finding(ERROR, "required", name, MSG_REQUIRED))
@@ -314,6 +325,7 @@ def check_report(
     unconfirmed: list[str] | None = None,
     explanations: dict | None = None,
     registry_pilot_site: bool | None = None,
+    raw_input: dict | None = None,
 ) -> CheckResult:
     """Check one report.
 
@@ -321,12 +333,14 @@ def check_report(
     ``previous`` is last campaign's report in the same form, or None; ``branches`` are dicts with
     ``branch_id``, ``system`` and the contact fields; ``registry_pilot_site`` is whether the pilot-site
     registry lists the school (None when the registry is not kept). With ``for_submission`` the missing fields,
-    unconfirmed carried-over counts and unexplained warnings are errors too.
+    unconfirmed carried-over counts and unexplained warnings are errors too. ``raw_input`` is
+    what a draft keeps of input that could not be read (field → text): each is an error.
 
     Callers outside this module go through :mod:`monitoring.checks`, which gathers these inputs.
     """
     branches = branches or []
     findings = [
+        *check_unreadable(raw_input or {}),
         *check_arithmetic(values),
         *check_other_modules_named(values),
         *check_contacts(values, branches),

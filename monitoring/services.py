@@ -251,17 +251,13 @@ def report_edit_refusal(report: SchoolReport) -> str | None:
     return None
 
 
-@transaction.atomic
-def report_start(*, campaign: Campaign, school: School, user: User | None = None) -> SchoolReport:
-    """Return the school's report in the campaign, creating it prefilled from last year.
+def _prefill(report: SchoolReport, campaign: Campaign, school: School) -> tuple[SchoolReport | None, bool]:
+    """Fill a new report from the school's previous report and the pilot-site registry.
 
-    Also adds rows for branches registered since the report was started.
+    Returns the previous report (or None) and whether anything was filled.
     """
-    report, created = SchoolReport.objects.select_for_update().get_or_create(campaign=campaign, school=school)
-    if created:
-        ensure_participant(campaign=campaign, school=school, user=user)
     previous = None
-    if created and campaign.previous_id:
+    if campaign.previous_id:
         previous = (
             SchoolReport.objects.filter(campaign_id=campaign.previous_id, school=school)
             .select_related("system")
@@ -277,25 +273,70 @@ def report_start(*, campaign: Campaign, school: School, user: User | None = None
                 if value is not None:
                     carried.append(name)
             report.unconfirmed_fields = carried
-    if created:
-        registry = registry_pilot_status(school.pk, campaign.as_of)
-        if registry is not None:
-            report.pilot_site = SchoolReport.PilotSite.YES if registry else SchoolReport.PilotSite.NO
-            report.unconfirmed_fields = [f for f in report.unconfirmed_fields if f != "pilot_site"]
-        if previous is not None or registry is not None:
-            report.updated_by = user
-            report._history_user = user
-            report.save()
+    registry = registry_pilot_status(school.pk, campaign.as_of)
+    if registry is not None:
+        report.pilot_site = SchoolReport.PilotSite.YES if registry else SchoolReport.PilotSite.NO
+        report.unconfirmed_fields = [f for f in report.unconfirmed_fields if f != "pilot_site"]
+    return previous, previous is not None or registry is not None
+
+
+def _new_branch_rows(report: SchoolReport, school: School, previous: SchoolReport | None, have) -> list:
+    """Unsaved rows for the school's active branches the report has no row for yet."""
     previous_rows = {}
     if previous is not None:
         previous_rows = {row.branch_id: row for row in previous.branch_rows.all()}
-    have = set(report.branch_rows.values_list("branch_id", flat=True))
-    for branch in school.branches.filter(is_active=True).exclude(pk__in=have):
+    rows = []
+    for branch in school.branches.filter(is_active=True).exclude(pk__in=have).order_by("name"):
         row = ReportBranch(report=report, branch=branch)
         old = previous_rows.get(branch.pk)
         if old is not None:
             for name in BRANCH_FIELDS:
                 setattr(row, name, getattr(old, name))
+        rows.append(row)
+    return rows
+
+
+def report_prefilled(*, campaign: Campaign, school: School) -> tuple[SchoolReport, list[ReportBranch]]:
+    """What a new report would hold (last year's values, registry), without saving anything.
+
+    The edit page shows it until the first save, which creates the report with
+    :func:`report_start`; opening the form changes nothing.
+    """
+    report = SchoolReport(campaign=campaign, school=school)
+    previous, _ = _prefill(report, campaign, school)
+    return report, _new_branch_rows(report, school, previous, have=())
+
+
+def report_missing_branch_rows(report: SchoolReport) -> list[ReportBranch]:
+    """Unsaved rows for branches registered since the report was started (added on the next save)."""
+    previous = None
+    if report.campaign.previous_id:
+        previous = SchoolReport.objects.filter(
+            campaign_id=report.campaign.previous_id, school_id=report.school_id
+        ).first()
+    have = {row.branch_id for row in report.branch_rows.all()}
+    return _new_branch_rows(report, report.school, previous, have)
+
+
+@transaction.atomic
+def report_start(*, campaign: Campaign, school: School, user: User | None = None) -> SchoolReport:
+    """Return the school's report in the campaign, creating it prefilled from last year.
+
+    Also adds rows for branches registered since the report was started.
+    """
+    report, created = SchoolReport.objects.select_for_update().get_or_create(campaign=campaign, school=school)
+    previous = None
+    if created:
+        ensure_participant(campaign=campaign, school=school, user=user)
+        previous, filled = _prefill(report, campaign, school)
+        if filled:
+            report.updated_by = user
+            report._history_user = user
+            report.save()
+    elif campaign.previous_id:
+        previous = SchoolReport.objects.filter(campaign_id=campaign.previous_id, school=school).first()
+    have = set(report.branch_rows.values_list("branch_id", flat=True))
+    for row in _new_branch_rows(report, school, previous, have):
         row._history_user = user
         row.save()
     return report
@@ -380,6 +421,7 @@ def report_save(
         report=report,
         confirmed=data.confirmed,
         explanations=data.explanations,
+        raw_input=data.raw_input,
     )
     if not draft and (result.errors or data.raw_input):
         raise ReportInvalid(result)
@@ -405,6 +447,28 @@ def report_save(
     if data.events is not None:
         _replace_events(report, data.events, user)
     return report, result
+
+
+@transaction.atomic
+def report_save_or_start(
+    *,
+    campaign: Campaign,
+    school: School,
+    user: User,
+    data: "ReportInput",
+    expected_version: int | None,
+    draft: bool,
+) -> tuple[SchoolReport, CheckResult]:
+    """Save the form of the school's report; the first save creates the report (with its
+    prefill from last year) in the same transaction."""
+    report = report_start(campaign=campaign, school=school, user=user)
+    return report_save(
+        report_id=report.pk,
+        user=user,
+        data=data,
+        expected_version=expected_version,
+        draft=draft,
+    )
 
 
 def _replace_events(report: SchoolReport, events: list[dict], user: User | None) -> None:

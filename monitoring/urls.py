@@ -13,6 +13,7 @@ urlpatterns = [
     re_path(r"^(?P<slug>[-\w]+)/(?P<action>open|close)/$", views.campaign_status, name="campaign_status"),
     path("<slug:slug>/oo/<int:school_pk>/", views.report_detail, name="report"),
     path("<slug:slug>/oo/<int:school_pk>/edit/", views.report_edit, name="report_edit"),
+    path("<slug:slug>/oo/<int:school_pk>/autosave/", views.report_autosave, name="report_autosave"),
     path("<slug:slug>/oo/<int:school_pk>/submit/", review_views.report_submit, name="report_submit"),
     re_path(
         r"^(?P<slug>[-\w]+)/oo/(?P<school_pk>[0-9]+)/(?P<action>approve|return)/$",

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import time_format
@@ -13,7 +13,7 @@ from .checks import check_saved_report
 from .forms import CampaignForm
 from .history import report_history
 from .models import WorkflowEvent
-from .presenters import build_sections, filled_columns
+from .presenters import build_sections, required_progress
 from .report_page import ReportEditPage
 from .rules import CheckResult
 
@@ -22,6 +22,7 @@ MSG_SAVED = "Сохранено в {stamp}."
 MSG_DRAFT_WITH_ERRORS = "Черновик сохранён в {stamp}. Есть ошибки ({count}): исправьте их до отправки."
 MSG_STALE_FORM = "Форма устарела или повреждена: обновите страницу."
 MSG_ONLY_COORDINATOR = "Редактировать отчёт может только координатор этой организации."
+MSG_AUTOSAVED = "Сохранено в {stamp}"
 
 
 def _require_regional(user):
@@ -145,8 +146,11 @@ def campaign_detail(request, slug):
 # --- Reports -------------------------------------------------------------------------------
 
 
-def _context(campaign, school, report, previous, result, **extra):
-    filled, total = filled_columns(report, has_branches=bool(school.branches.all()))
+def _context(campaign, school, report, previous, result, branch_systems=None, **extra):
+    if branch_systems is None:
+        rows = report.branch_rows.all() if report is not None else school.branches.filter(is_active=True)
+        branch_systems = [getattr(row, "system_id", None) for row in rows]
+    filled, total = required_progress(services.report_values(report), branch_systems)
     return {
         "campaign": campaign,
         "school": school,
@@ -212,6 +216,32 @@ def _edit_refusal(campaign, report) -> str | None:
     return None if campaign.is_open else services.MSG_CAMPAIGN_NOT_OPEN.format(campaign=campaign)
 
 
+def _edit_page(request, campaign, school, report) -> ReportEditPage:
+    """The edit page; a report not started yet is shown prefilled, and nothing is written."""
+    new_rows: list = []
+    if report is None:
+        report, new_rows = services.report_prefilled(campaign=campaign, school=school)
+    elif len(report.branch_rows.all()) < len(school.branches.all()):
+        new_rows = services.report_missing_branch_rows(report)
+    return ReportEditPage(
+        report=report,
+        previous=selectors.previous_report(report_or_campaign=campaign, school=school),
+        data=request.POST if request.method == "POST" else None,
+        new_branch_rows=new_rows,
+    )
+
+
+def _save(request, campaign, school, page, *, draft):
+    return services.report_save_or_start(
+        campaign=campaign,
+        school=school,
+        user=request.user,
+        data=page.typed_input(),
+        expected_version=page.version,
+        draft=draft,
+    )
+
+
 @login_required
 def report_edit(request, slug, school_pk):
     """The Appendix 1 form of the coordinator's own school."""
@@ -221,29 +251,15 @@ def report_edit(request, slug, school_pk):
     if refusal:
         messages.warning(request, refusal)
         return redirect("monitoring:report", slug=slug, school_pk=school.pk)
-    if report is None or len(report.branch_rows.all()) < len(school.branches.all()):
-        services.report_start(campaign=campaign, school=school, user=request.user)
-        report = selectors.report_for(campaign=campaign, school=school)
-    page = ReportEditPage(
-        report=report,
-        previous=selectors.previous_report(report_or_campaign=campaign, school=school),
-        data=request.POST if request.method == "POST" else None,
-    )
+    page = _edit_page(request, campaign, school, report)
     status = 200
     if request.method != "POST":
         result = page.check_stored()
     elif not page.is_well_formed:
         return HttpResponseBadRequest(MSG_STALE_FORM)
     else:
-        data = page.typed_input()
         try:
-            saved, result = services.report_save(
-                report_id=report.pk,
-                user=request.user,
-                data=data,
-                expected_version=page.version,
-                draft=request.POST.get("action") != "save",
-            )
+            saved, result = _save(request, campaign, school, page, draft=request.POST.get("action") != "save")
         except services.ReportLocked as exc:
             messages.error(request, str(exc))
             return redirect("monitoring:report", slug=slug, school_pk=school.pk)
@@ -255,7 +271,7 @@ def report_edit(request, slug, school_pk):
             result, status = exc.result, 422
         else:
             stamp = time_format(timezone.localtime(), "H:i")
-            problems = len(result.errors) + len(data.raw_input) + (0 if page.events_valid else 1)
+            problems = len(result.errors) + len(page.event_errors)
             if problems:
                 messages.warning(request, MSG_DRAFT_WITH_ERRORS.format(stamp=stamp, count=problems))
             else:
@@ -274,8 +290,49 @@ def report_edit(request, slug, school_pk):
             page.report,
             page.previous,
             result,
+            branch_systems=[row.system_id for row in page.branch_rows],
             **page.context(result),
             **comments.report_comments(page.report),
         ),
         status=status,
+    )
+
+
+@login_required
+@require_POST
+def report_autosave(request, slug, school_pk):
+    """Save the form as a draft in the background; answers JSON, never loses what was typed:
+    on a conflict or a lock nothing is written and the page keeps the input."""
+    campaign, school = _school_for_editing(request, slug, school_pk)
+    report = selectors.report_for(campaign=campaign, school=school)
+    refusal = _edit_refusal(campaign, report)
+    if refusal:
+        return JsonResponse({"ok": False, "message": refusal}, status=423)
+    page = _edit_page(request, campaign, school, report)
+    if not page.is_well_formed:
+        return JsonResponse({"ok": False, "message": MSG_STALE_FORM}, status=400)
+    try:
+        saved, result = _save(request, campaign, school, page, draft=True)
+    except services.ReportConflict as exc:
+        return JsonResponse({"ok": False, "conflict": True, "message": str(exc)}, status=409)
+    except services.ServiceError as exc:
+        return JsonResponse({"ok": False, "message": str(exc)}, status=423)
+    stamp = time_format(timezone.localtime(), "H:i")
+    problems = len(result.errors) + len(page.event_errors)
+    filled, total = required_progress(
+        services.report_values(saved), [row.system_id for row in saved.branch_rows.all()]
+    )
+    return JsonResponse(
+        {
+            "ok": True,
+            "version": saved.version,
+            "stamp": stamp,
+            "message": (MSG_DRAFT_WITH_ERRORS if problems else MSG_AUTOSAVED).format(
+                stamp=stamp, count=problems
+            ),
+            "errors": problems,
+            "filled": filled,
+            "total": total,
+            "event_ids": page.saved_event_ids(saved),
+        }
     )

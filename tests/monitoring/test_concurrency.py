@@ -123,3 +123,41 @@ def test_concurrent_double_approve_gives_one_transition(world):
     assert outcomes == ["TransitionRefused", "TransitionRefused", "approved"]
     assert WorkflowEvent.objects.filter(report=r, action="approve").count() == 1
     assert SchoolReport.objects.get(pk=r.pk).status == "approved"
+
+
+def test_two_concurrent_first_saves_create_one_report_and_one_conflict(world):
+    """Two tabs opened a report not started yet (version 1); both save at once: one creates the
+    report with its input, the other gets the conflict message and writes nothing."""
+    previous = campaign("2016", status="closed")
+    current = campaign("2017", previous=previous)
+    make_report(previous, world.school_a1, status="approved")
+    prefilled, _ = services.report_prefilled(campaign=current, school=world.school_a1)
+    barrier = threading.Barrier(2)
+    results = {}
+
+    def save(total):
+        def run():
+            barrier.wait(5)
+            values = report_values(prefilled) | {"classes_total": total}
+            report, _ = services.report_save_or_start(
+                campaign=current,
+                school=world.school_a1,
+                user=world.coordinator_a,
+                data=ReportInput(values=values),
+                expected_version=prefilled.version,
+                draft=True,
+            )
+            return report.classes_total
+
+        return run
+
+    threads = [threading.Thread(target=_run, args=(save(n), results, n)) for n in (21, 25)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    outcomes = sorted(results.values(), key=lambda r: isinstance(r, Exception))
+    assert isinstance(outcomes[0], int) and isinstance(outcomes[1], services.ReportConflict), results
+    saved = SchoolReport.objects.get(campaign=current, school=world.school_a1)
+    assert saved.classes_total == outcomes[0]
+    assert saved.version == 2

@@ -85,7 +85,7 @@ def test_column_24_rows_link_to_project_events(world, client_for):
     url = reverse("monitoring:report_edit", args=[current.slug, world.school_a1.pk])
     html = client.get(url).content.decode()
     assert '<option value="Семинар «Новые возможности электронной школы»">' in html
-    r = SchoolReport.objects.get(campaign=current, school=world.school_a1)
+    r = report_start(campaign=current, school=world.school_a1)
     data = form_data(r, action="draft")
     data.update(
         {

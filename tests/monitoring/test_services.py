@@ -52,7 +52,9 @@ def test_draft_with_invalid_data_is_kept(world, campaigns):
     assert saved.classes_edms == 99
     assert saved.responsible_email == "not-an-email"
     assert saved.raw_input == {"students_total": "пятьсот"}
-    assert {f.code for f in result.errors} == {"part_gt_whole", "email"}
+    # Text that is not a number counts as an error like any other, with its column.
+    assert {f.code for f in result.errors} == {"part_gt_whole", "email", "not_a_number"}
+    assert [f.column for f in result.errors if f.code == "not_a_number"] == [15]
 
 
 def test_full_save_with_errors_writes_nothing(world, campaigns):

@@ -1,6 +1,10 @@
+import datetime
+
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import Role, User
+from monitoring.demo import academic_year_start, current_campaign_slug, demo_campaign_specs
 from schools.models import Branch, Municipality, School
 
 
@@ -51,6 +55,48 @@ def test_demo_reports_in_review_pass_the_checks(db):
     reports = SchoolReport.objects.filter(status__in=["submitted", "approved"]).select_related(
         "campaign", "school", "system"
     )
-    assert reports.filter(campaign__slug="2017", status="submitted").exists()
-    failing = [str(r) for r in reports.filter(campaign__slug="2017") if full_check(r).errors]
+    current = current_campaign_slug()
+    assert reports.filter(campaign__slug=current, status="submitted").exists()
+    failing = [str(r) for r in reports.filter(campaign__slug=current) if full_check(r).errors]
     assert failing == []
+
+
+def test_academic_year_runs_september_to_august():
+    assert academic_year_start(datetime.date(2026, 9, 1)) == 2026
+    assert academic_year_start(datetime.date(2026, 11, 21)) == 2026
+    assert academic_year_start(datetime.date(2027, 8, 31)) == 2026
+    closed, current = demo_campaign_specs(datetime.date(2027, 3, 10))
+    assert [c["slug"] for c in closed] == ["2016", "2025"]
+    assert (current["slug"], current["academic_year"], current["as_of"]) == (
+        "2026",
+        "2026-2027",
+        datetime.date(2026, 9, 1),
+    )
+    assert current["deadline"] > datetime.date(2027, 3, 10)
+    # Never before the usual 20 September, and always a few weeks ahead.
+    assert demo_campaign_specs(datetime.date(2026, 9, 1))[1]["deadline"] == datetime.date(2026, 9, 22)
+    assert demo_campaign_specs(datetime.date(2026, 8, 1))[1]["deadline"] == datetime.date(2026, 8, 22)
+
+
+def test_demo_open_campaign_is_live_and_past_ones_stay(db):
+    """A newcomer meets a live campaign: open, this academic year, deadline ahead; last year's
+    data is there for the year-over-year comparison."""
+    from monitoring.models import Campaign, SchoolReport
+
+    call_command("seed_demo")
+    today = timezone.localdate()
+    current = Campaign.objects.get(status="open")
+    year = academic_year_start(today)
+    assert current.academic_year == f"{year}-{year + 1}"
+    assert current.deadline > today
+    assert current.previous.academic_year == f"{year - 1}-{year}"
+    assert current.previous.status == "closed"
+    assert Campaign.objects.filter(slug="2016", status="closed").exists()
+    participants = current.participants.count()
+    assert SchoolReport.objects.filter(campaign=current.previous, status="approved").count() == participants
+    assert not SchoolReport.objects.filter(campaign=current, submitted_at__gt=timezone.now()).exists()
+    coordinator = User.objects.get(username="coordinator")
+    assert not SchoolReport.objects.filter(campaign=current, school=coordinator.school).exists()
+    assert SchoolReport.objects.filter(campaign=current.previous, school=coordinator.school).exists()
+    call_command("seed_demo")
+    assert Campaign.objects.count() == 3
