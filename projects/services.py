@@ -118,6 +118,7 @@ PROJECT_FIELDS = (
     "directions",
     "executors",
     "expected_results",
+    "information_channels",
 )
 
 
