@@ -199,6 +199,11 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="РЦРО: монит
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
+# The signature of the analytic report (the methodist can change it in each report). When empty,
+# the position is taken from the project passport («Руководитель проекта»).
+ANALYTIC_REPORT_SIGNATORY_POSITION = env.str("ANALYTIC_REPORT_SIGNATORY_POSITION", default="")
+ANALYTIC_REPORT_SIGNATORY_NAME = env.str("ANALYTIC_REPORT_SIGNATORY_NAME", default="")
+
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
