@@ -16,6 +16,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 
+import jinja2
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -348,11 +349,15 @@ def validate_template(data: bytes, name: str, figures: dict | None = None) -> No
         if "word/document.xml" not in names or unpacked > 20 * MAX_TEMPLATE_BYTES:
             raise TemplateError(MSG_TEMPLATE_BROKEN)
         tpl = DocxTemplate(io.BytesIO(data))
-        fields = tpl.get_undeclared_template_variables()
+        tpl.init_docx()
     except TemplateError:
         raise
     except Exception as exc:
         raise TemplateError(MSG_TEMPLATE_BROKEN) from exc
+    try:
+        fields = tpl.get_undeclared_template_variables()
+    except jinja2.TemplateError as exc:
+        raise TemplateError(MSG_TEMPLATE_RENDER.format(error=exc)) from exc
     if REQUIRED_FIELD not in fields:
         raise TemplateError(MSG_TEMPLATE_NO_BODY)
     try:
