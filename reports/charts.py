@@ -33,7 +33,7 @@ def _systems(ax, figures: dict):
     ax.bar_label(bars, labels=[ru.num(v) for v in values], padding=3)
     ax.set_xlim(0, max(values) * 1.18 or 1)
     ax.set_xlabel("Организаций")
-    ax.set_title("Организации по системам электронного документооборота")
+    ax.set_title("Организации по системам СЭД")
     return True
 
 

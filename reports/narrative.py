@@ -281,13 +281,14 @@ def _indicator_paragraphs(s: Section, indicator: dict, examples: list[dict], tot
         s.add(f"indicator_{n}", "Отчётов по показателю нет.")
         return
     text = (
-        f"Анализ отчётов по показателю показал, что {ru.agree(indicator['sites'], 'ПВП')} "
-        f"({ru.pct(indicator['pct'])} от представивших отчёт) {indicator['met_label']}."
+        f"Анализ отчётов по показателю показал: {indicator['met_label']} — {ru.agree(indicator['sites'], 'ПВП')} "
+        f"({ru.pct(indicator['pct'])} от представивших отчёт)."
     )
     details = [
         f"{line['label']} — {ru.num(line['value'])}"
         + (f" ({ru.pct(line['pct'])})" if line.get("pct") is not None else "")
         for line in indicator["lines"]
+        if line["value"]
     ]
     if details:
         text += " По данным отчётов: " + "; ".join(details) + "."
@@ -476,7 +477,7 @@ def _network_year(f: dict) -> Section | None:
     s = Section("network", "Сеть ПВП за учебный год")
     s.add(
         "start",
-        f"На начало {f['report_year']} учебного года ({_date(year['start'])}) сеть ПВП состояла из "
+        f"На начало {f['report_year']} учебного года ({_date(year['start'])} г.) сеть ПВП состояла из "
         f"{ru.agree(year['size_start'], ORG, 'gent')}.",
     )
     joined = ", ".join(f"{row['short_name']} — {ru.num(row['count'])}" for row in year["joined_by_system"])
@@ -500,7 +501,7 @@ def _network_year(f: dict) -> Section | None:
     )
     s.add(
         "end",
-        f"Таким образом, на {_date(year['end'])} в сети ПВП {ru.agree(year['size_end'], ORG)}"
+        f"Таким образом, на {_date(year['end'])} г. в сети ПВП {ru.agree(year['size_end'], ORG)}"
         + (f", из них по системам: {by_system}" if by_system else "")
         + ".",
     )
