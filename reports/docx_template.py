@@ -160,7 +160,8 @@ def default_template_bytes() -> bytes:
     _line(doc, "Приложение к приказу ОГБУ «РЦРО»", right)
     _line(doc, "от {{ order_date }} № {{ order_number }}", right)
     _line(doc, "")
-    _line(doc, "АНАЛИТИЧЕСКАЯ СПРАВКА", center, bold=True)
+    heading = _line(doc, "Аналитическая справка", center, bold=True)
+    heading.runs[0].font.all_caps = True  # printed in capitals, searchable as written
     _line(doc, "{{ title }}", center, bold=True)
     _line(doc, "{{ period }}", center)
     _line(doc, "")

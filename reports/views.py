@@ -168,14 +168,22 @@ def _paragraph_groups(report) -> list[tuple]:
     stored: dict[str, list] = {}
     for paragraph in selectors.report_paragraphs(report=report):
         stored.setdefault(paragraph.section, []).append(paragraph)
-    return [(section, stored.get(section.key, [])) for section in narrative.sections(report.figures)]
+    sections = narrative.sections(report.figures)
+    if not stored:  # a report built before paragraphs were stored: its generated text, read-only
+        return [(section, section.paragraphs) for section in sections]
+    return [(section, stored.get(section.key, [])) for section in sections]
 
 
 @login_required
 def analytic_report(request, pk):
     report = selectors.analytic_report_get(user=request.user, pk=pk)
-    context = {"report": report, "can_edit": request.user.is_regional and not report.is_final}
+    context = {
+        "report": report,
+        "can_edit": False,
+        "can_rebuild": request.user.is_regional and not report.is_final,
+    }
     if report.state == report.State.DONE:
+        context["can_edit"] = request.user.is_regional and not report.is_final and report.paragraphs.exists()
         context["title"] = narrative.title(report.figures)
         context["period"] = narrative.period(report.figures)
         context["groups"] = _paragraph_groups(report)

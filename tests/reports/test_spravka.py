@@ -157,7 +157,7 @@ def test_every_section_of_the_seed_is_in_the_docx(built):
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert headings == SECTION_TITLES
     text = _text(doc)
-    assert "АНАЛИТИЧЕСКАЯ СПРАВКА" in text
+    assert "Аналитическая справка" in text
     assert "за 2016-2017 учебный год" in text  # the period
     assert "утверждён распоряжением Департамента общего образования Томской области" in text
     assert "Цель проекта — внедрение систем электронного документооборота" in text
@@ -484,3 +484,24 @@ def test_xlsx_keeps_working_sheets_and_json_every_figure(built):
     ):
         assert key in data
     assert data["pilot_network"]["examples"]["2"][0]["school"] == "МАОУ СОШ № 1 г. Томска"
+
+
+def test_signoff_and_final_through_the_page(world, built, client_for, django_capture_on_commit_callbacks):
+    client = client_for(world.methodist)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reports:analytic_report_signoff", args=[built.pk]),
+            {"order_number": "62", "order_date": "2017-02-10", "signatory_position": "И.о. директора"},
+        )
+    assert response.status_code == 302
+    built.refresh_from_db()
+    assert (built.order_number, built.order_date) == ("62", D(2017, 2, 10))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:analytic_report_finalise", args=[built.pk]))
+    built.refresh_from_db()
+    assert built.is_final
+    page = client.get(reverse("reports:analytic_report", args=[built.pk])).content.decode()
+    assert "Окончательная редакция" in page and "Исправить или добавить абзац" not in page
+    again = client.post(reverse("reports:analytic_report_retry", args=[built.pk]), follow=True)
+    assert MSG_REPORT_FINAL in again.content.decode()
+    assert "от 10.02.2017 № 62" in _text(_docx(built))
