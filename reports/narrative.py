@@ -316,9 +316,7 @@ def _assignment_reports(f: dict) -> Section | None:
         s.add(
             "by_system",
             "Из представивших отчёт ПВП используют системы: "
-            + ", ".join(
-                f"{row['short_name']} — {ru.pct(row['pct'])}" for row in _labelled(network["by_system"])
-            )
+            + ", ".join(f"{row['label']} — {ru.pct(row['pct'])}" for row in _labelled(network["by_system"]))
             + ".",
         )
     indicators = network["indicators"]
