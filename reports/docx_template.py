@@ -158,7 +158,7 @@ def default_template_bytes() -> bytes:
     right = WD_ALIGN_PARAGRAPH.RIGHT
     center = WD_ALIGN_PARAGRAPH.CENTER
     _line(doc, "Приложение к приказу ОГБУ «РЦРО»", right)
-    _line(doc, "от {{ order_date }} № {{ order_number }}", right)
+    _line(doc, "от {{ order_date }} г. № {{ order_number }}", right)
     _line(doc, "")
     heading = _line(doc, "Аналитическая справка", center, bold=True)
     heading.runs[0].font.all_caps = True  # printed in capitals, searchable as written
@@ -199,13 +199,6 @@ def _cant_split(row) -> None:
     tr_pr.append(element)
 
 
-def _fixed_layout(table) -> None:
-    tbl_pr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
-
-
 def _cell_text(cell, text: str, bold: bool = False) -> None:
     paragraph = cell.paragraphs[0]
     paragraph.paragraph_format.first_line_indent = Cm(0)
@@ -225,8 +218,9 @@ def _add_table(doc, table: narrative.Table) -> None:
     widths = [Cm(w) for w in table.column_widths()]
     out = doc.add_table(rows=1, cols=len(table.header))
     out.style = "Table Grid"
-    out.autofit = False
-    _fixed_layout(out)
+    out.autofit = False  # a fixed layout: the widths below hold, no word is broken to fit
+    for column, width in zip(out.columns, widths, strict=True):
+        column.width = width  # the table grid, read by LibreOffice
     for cell, text, width in zip(out.rows[0].cells, table.header, widths, strict=True):
         cell.width = width
         _cell_text(cell, text, bold=True)

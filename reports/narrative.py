@@ -27,8 +27,9 @@ PROBLEM_TITLES = {
 }
 ORG = "общеобразовательная организация"
 TEXT, ITEM, SUBHEADING = "text", "item", "subheading"
-# Usable width of an A4 page with the margins of the default template (30 mm + 15 mm), in cm.
-PAGE_WIDTH_CM = 16.5
+# Width for tables on an A4 page with the margins of the default template (210 − 30 − 15 mm), in
+# cm, less a millimetre for the borders.
+PAGE_WIDTH_CM = 16.4
 
 
 @dataclass
@@ -46,9 +47,11 @@ class Table:
     title: str = ""
 
     def column_widths(self) -> list[float]:
-        if self.widths:
-            return self.widths
-        return [PAGE_WIDTH_CM / len(self.header)] * len(self.header)
+        """Widths in cm that add up to no more than the page allows."""
+        widths = self.widths or [1.0] * len(self.header)
+        total = sum(widths)
+        scale = PAGE_WIDTH_CM / total if total > PAGE_WIDTH_CM or not self.widths else 1.0
+        return [round(w * scale, 2) for w in widths]
 
 
 @dataclass

@@ -195,6 +195,14 @@ def test_page_setup_follows_gost(built):
                 is not None
             )
             assert all(cell.width and cell.width <= Mm(165) for cell in row.cells)
+        assert sum(column.width for column in table.columns) <= Mm(165)
+        layout = table._tbl.tblPr.findall(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblLayout"
+        )
+        assert (
+            len(layout) == 1
+            and layout[0].get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}type") == "fixed"
+        )
         runs = [r for cell in table.rows[1].cells for p in cell.paragraphs for r in p.runs]
         assert all(r.font.size.pt == 12 for r in runs)
     assert len(doc.inline_shapes) == 3  # systems, paper journal, municipalities
@@ -216,7 +224,7 @@ def test_header_block_and_signature(built, world, django_capture_on_commit_callb
         )
     built.refresh_from_db()
     text = _text(_docx(built))
-    assert "Приложение к приказу ОГБУ «РЦРО»\nот 10.02.2017 № 62" in text
+    assert "Приложение к приказу ОГБУ «РЦРО»\nот 10.02.2017 г. № 62" in text
     assert "И.о. директора" in text and "Е.В. Захарова" in text
     assert "Ковалев Егор Владимирович\nАнтипьева Наталья Николаевна" in text
     assert built.history.latest().history_user == world.methodist
@@ -504,4 +512,4 @@ def test_signoff_and_final_through_the_page(world, built, client_for, django_cap
     assert "Окончательная редакция" in page and "Исправить или добавить абзац" not in page
     again = client.post(reverse("reports:analytic_report_retry", args=[built.pk]), follow=True)
     assert MSG_REPORT_FINAL in again.content.decode()
-    assert "от 10.02.2017 № 62" in _text(_docx(built))
+    assert "от 10.02.2017 г. № 62" in _text(_docx(built))
