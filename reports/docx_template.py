@@ -12,7 +12,9 @@ as ``{{ figures.orgs_total }}``.
 """
 
 import datetime
+import functools
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 
@@ -199,6 +201,53 @@ def _cant_split(row) -> None:
     tr_pr.append(element)
 
 
+# Liberation Serif has the metrics of Times New Roman: used to measure the longest word of a column.
+FONT_FILES = {
+    False: "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
+    True: "/usr/share/fonts/truetype/liberation/LiberationSerif-Bold.ttf",
+}
+CELL_PADDING_CM = 0.45  # left and right cell margins of Word (0,19 cm each) and a little air
+_WORD_SPLIT = re.compile(r"[\s\u00a0]+|(?<=-)")
+
+
+@functools.lru_cache(maxsize=2)
+def _font(bold: bool):
+    try:
+        from PIL import ImageFont
+
+        return ImageFont.truetype(FONT_FILES[bold], size=TABLE_PT * 10)
+    except (ImportError, OSError):
+        return None
+
+
+def word_width_cm(word: str, bold: bool = False) -> float:
+    """The printed width of ``word`` at the table font size, in cm."""
+    font = _font(bold)
+    points = font.getlength(word) / 10 if font else len(word) * TABLE_PT * 0.55
+    return points / 72 * 2.54
+
+
+def fit_widths(table: narrative.Table) -> list[float]:
+    """Column widths in cm: at least the longest word of each column (words are never broken),
+    the rest of the text width shared as the table asks."""
+    wanted = table.column_widths()
+    minimum = []
+    for col in range(len(table.header)):
+        words = [(w, True) for w in _WORD_SPLIT.split(table.header[col]) if w]
+        words += [(w, False) for row in table.rows for w in _WORD_SPLIT.split(str(row[col])) if w]
+        minimum.append(max((word_width_cm(w, bold) for w, bold in words), default=0) + CELL_PADDING_CM)
+    widths = [max(w, m) for w, m in zip(wanted, minimum, strict=True)]
+    excess = sum(widths) - narrative.PAGE_WIDTH_CM
+    slack = [w - m for w, m in zip(widths, minimum, strict=True)]
+    if excess > 0 and sum(slack) > 0:
+        share = min(1.0, excess / sum(slack))
+        widths = [w - s * share for w, s in zip(widths, slack, strict=True)]
+    if sum(widths) > narrative.PAGE_WIDTH_CM:  # the words are longer than the page: shrink all
+        scale = narrative.PAGE_WIDTH_CM / sum(widths)
+        widths = [w * scale for w in widths]
+    return [round(w, 2) for w in widths]
+
+
 def _cell_text(cell, text: str, bold: bool = False) -> None:
     paragraph = cell.paragraphs[0]
     paragraph.paragraph_format.first_line_indent = Cm(0)
@@ -215,7 +264,7 @@ def _add_table(doc, table: narrative.Table) -> None:
         _caption.paragraph_format.first_line_indent = Cm(0)
         _caption.paragraph_format.keep_with_next = True
         _caption.add_run(table.title).italic = True
-    widths = [Cm(w) for w in table.column_widths()]
+    widths = [Cm(w) for w in fit_widths(table)]
     out = doc.add_table(rows=1, cols=len(table.header))
     out.style = "Table Grid"
     out.autofit = False  # a fixed layout: the widths below hold, no word is broken to fit

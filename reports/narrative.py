@@ -688,16 +688,7 @@ def _appendix_municipalities(f: dict) -> Section | None:
     s = Section(
         "appendix_municipalities", "Приложение 2. Показатели по муниципальным образованиям", appendix=True
     )
-    header = [
-        "МО",
-        "Организаций",
-        "Используют СЭД",
-        "Доля",
-        "Классы в СЭД",
-        "Обучающиеся в СЭД",
-        "Педагоги в СЭД",
-        "Родителей на обучающегося",
-    ]
+    header = ["МО", "Всего ОО", "ОО с СЭД", "Доля ОО с СЭД", "Классы в СЭД", "Обуч. в СЭД", "Педаг. в СЭД"]
     rows = [
         [
             m["municipality"],
@@ -707,11 +698,17 @@ def _appendix_municipalities(f: dict) -> Section | None:
             ru.pct(m["classes_pct"]),
             ru.pct(m["students_pct"]),
             ru.pct(m["teachers_pct"]),
-            ru.dec(m["parents_per_student"], 2),
         ]
         for m in f["by_municipality"]
     ]
-    s.tables.append(Table(header, rows, [3.3, 1.8, 1.9, 1.6, 1.9, 2.1, 1.9, 2.0]))
+    s.tables.append(
+        Table(
+            header,
+            rows,
+            [4.4, 1.8, 1.8, 2.1, 2.1, 2.1, 2.1],
+            "ОО — общеобразовательные организации; доли классов, обучающихся и педагогов, работающих в СЭД",
+        )
+    )
     s.charts.append("municipalities")
     return s
 

@@ -203,6 +203,15 @@ def test_page_setup_follows_gost(built):
             len(layout) == 1
             and layout[0].get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}type") == "fixed"
         )
+        split = re.compile(r"[\s\u00a0]+|(?<=-)")
+        for col, column in enumerate(table.columns):
+            widths = [
+                docx_template.word_width_cm(word, bold=(i == 0))
+                for i, row in enumerate(table.rows)
+                for word in split.split(row.cells[col].text)
+                if word
+            ]
+            assert column.width.cm >= max(widths) + 0.38, table.rows[0].cells[col].text  # no word broken
         runs = [r for cell in table.rows[1].cells for p in cell.paragraphs for r in p.runs]
         assert all(r.font.size.pt == 12 for r in runs)
     assert len(doc.inline_shapes) == 3  # systems, paper journal, municipalities
