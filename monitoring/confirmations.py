@@ -6,7 +6,7 @@ views pass it to the page, and the form carries a «Подтверждаю» che
 
 from django.db.models import Count, Q
 
-from core.russian import agree, count, num, orgs, orgs_genitive, plural
+from core.russian import agree, num, orgs, orgs_genitive, verb_for, word_for
 
 from .models import Campaign, ReportStatus, SchoolReport
 from .presenters import required_progress
@@ -16,7 +16,7 @@ MSG_CONFIRM_REQUIRED = "Действие не выполнено: подтвер
 
 
 def reports(n: int) -> str:
-    return count(n, "отчёт", "отчёта", "отчётов")
+    return agree(n, "отчёт")
 
 
 def _municipality_counts(campaign: Campaign, municipality) -> dict:
@@ -34,7 +34,7 @@ def _municipality_counts(campaign: Campaign, municipality) -> dict:
 def _on_review(submitted: int) -> str:
     return (
         f"; {num(submitted)} из них ещё на проверке и "
-        f"{agree(submitted, 'будет заблокирован', 'будут заблокированы')}"
+        f"{verb_for(submitted, 'будет заблокирован', 'будут заблокированы')}"
     )
 
 
@@ -60,20 +60,19 @@ def bulk_approve_forms(on_review: int) -> dict[str, str]:
     """Texts for «{n}» chosen reports (the page picks the form for the number ticked)."""
     tail = f" из {num(on_review)} на проверке. Принятые отчёты изменить нельзя, пока их не вернут."
     return {
-        "one": "Будет принят {n} отчёт" + tail,
-        "few": "Будут приняты {n} отчёта" + tail,
-        "many": "Будут приняты {n} отчётов" + tail,
+        key: f"{verb_for(n, 'Будет принят', 'Будут приняты')} {{n}} {word_for(n, 'отчёт')}{tail}"
+        for key, n in (("one", 1), ("few", 2), ("many", 5))
     }
 
 
 def bulk_approve_text(n: int, on_review: int) -> str:
-    key = plural(n, "one", "few", "many")
-    return bulk_approve_forms(on_review)[key].replace("{n}", num(n))
+    tail = f" из {num(on_review)} на проверке. Принятые отчёты изменить нельзя, пока их не вернут."
+    return f"{verb_for(n, 'Будет принят', 'Будут приняты')} {agree(n, 'отчёт')}{tail}"
 
 
 def municipality_submit_text(campaign: Campaign, municipality) -> str:
     c = _municipality_counts(campaign, municipality)
-    text = f"{agree(c['total'], 'Будет передан', 'Будут переданы')} в РЦРО {reports(c['total'])}"
+    text = f"{verb_for(c['total'], 'Будет передан', 'Будут переданы')} в РЦРО {reports(c['total'])}"
     if c["submitted"]:
         text += _on_review(c["submitted"])
     if c["not_approved"]:
@@ -84,7 +83,7 @@ def municipality_submit_text(campaign: Campaign, municipality) -> str:
 def municipality_accept_text(campaign: Campaign, municipality) -> str:
     c = _municipality_counts(campaign, municipality)
     text = (
-        f"{agree(c['total'], 'Будет принят', 'Будут приняты')} {reports(c['total'])} МОУО «{municipality}» "
+        f"{verb_for(c['total'], 'Будет принят', 'Будут приняты')} {reports(c['total'])} МОУО «{municipality}» "
         f"(принято специалистом: {num(c['approved'])} из {orgs_genitive(c['schools'])})"
     )
     if c["submitted"]:

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from accounts.models import Role, User
 from accounts.notifications import notify
 from core.links import portal_url
-from core.russian import agree, count
+from core.russian import agree, verb_for
 
 from .comments import comment_label
 from .lateness import HANDED_IN
@@ -227,7 +227,7 @@ def reminder_messages(campaign: Campaign, today: datetime.date) -> list[Message]
                 f"а срок предоставления истёк {deadline}."
             )
             if names:
-                body += f"\n\nНе отправили отчёт ({count(len(names), 'организация', 'организации', 'организаций')}):\n"
+                body += f"\n\nНе отправили отчёт ({agree(len(names), 'организация')}):\n"
                 body += "\n".join(f"— {name}" for name in names)
         else:
             subject = f"Напоминание: срок сбора данных МОУО — {when}"
@@ -280,8 +280,8 @@ def digest_messages(campaign: Campaign, now: datetime.datetime | None = None) ->
             again = " (повторно, после возврата)" if event.report_id in resubmitted else ""
             stamp = date_format(timezone.localtime(event.created_at), "d.m.Y H:i")
             lines.append(f"— {event.report.school.short_name}{again}, {stamp}")
-        number = count(len(lines), "отчёт", "отчёта", "отчётов")
-        came = agree(len(lines), "поступил", "поступило")
+        number = agree(len(lines), "отчёт")
+        came = verb_for(len(lines), "поступил", "поступило")
         subject = f"На проверку {came} {number}: {municipality}"
         body = (
             f"За последние сутки в мониторинге «{campaign}» на проверку {came} {number} "

@@ -19,7 +19,7 @@ from accounts.services import (
     user_activate,
     user_deactivate,
 )
-from core.russian import count
+from core.russian import agree
 from monitoring.selectors import campaign_get, campaign_list
 from schools.models import Municipality
 
@@ -196,9 +196,7 @@ def invite_coordinators(request):
         if summary.invited:
             messages.success(
                 request,
-                "Отправлено: "
-                + count(len(summary.invited), "приглашение", "приглашения", "приглашений")
-                + ".",
+                "Отправлено: " + agree(len(summary.invited), "приглашение") + ".",
             )
         elif not summary.skipped:
             messages.info(

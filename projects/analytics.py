@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from core.models import ReportStatus
 
 from .indicators import INDICATORS
-from .models import AssignmentReport, PilotSite, PilotSiteQuerySet, Project
+from .models import AssignmentReport, Event, PilotSite, PilotSiteQuerySet, Project
 
 COUNTED_STATES = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 
@@ -242,3 +242,60 @@ def pilot_network_summary(project: Project, academic_year: str, as_of: datetime.
         "by_vendor": by_vendor,
         "indicators": indicators,
     }
+
+
+# --- Named examples and the year's events, for the analytic report ----------------------------------
+
+EXAMPLES_PER_INDICATOR = 2
+
+
+def indicator_examples(project: Project, academic_year: str, limit: int = EXAMPLES_PER_INDICATOR) -> dict:
+    """Up to ``limit`` named examples per indicator from the free texts «что сделано, примеры» of the
+    counted reports: ``{number: [{"school", "municipality", "text"}]}`` (one query).
+
+    Approved reports come first, then the longer texts (they usually name the event and the topic).
+    """
+    fields = [indicator.examples_field for indicator in INDICATORS]
+    rows = (
+        counted_assignment_reports(project, academic_year)
+        .values("status", "pilot_site__school__short_name", "pilot_site__school__municipality__name", *fields)
+        .order_by("pilot_site__school__municipality__sort_order", "pilot_site__school__short_name")
+    )
+    found: dict[int, list[tuple]] = {indicator.number: [] for indicator in INDICATORS}
+    for row in rows:
+        for indicator in INDICATORS:
+            text = (row[indicator.examples_field] or "").strip()
+            if text:
+                rank = (row["status"] != ReportStatus.APPROVED, -len(text))
+                found[indicator.number].append(
+                    (
+                        rank,
+                        {
+                            "school": row["pilot_site__school__short_name"],
+                            "municipality": row["pilot_site__school__municipality__name"],
+                            "text": text,
+                        },
+                    )
+                )
+    return {
+        str(number): [item for _, item in sorted(items, key=lambda pair: pair[0])[:limit]]
+        for number, items in found.items()
+    }
+
+
+def year_events(project: Project, start: datetime.date, end: datetime.date) -> list[dict]:
+    """The events the regional centre held between two dates, with participant counts (one query)."""
+    rows = (
+        project.events.filter(organiser_school__isnull=True, starts_on__gte=start, starts_on__lte=end)
+        .order_by("starts_on", "title")
+        .values("title", "kind", "level", "starts_on", "organiser_text", "teachers", "students", "outcome")
+    )
+    return [
+        {
+            **row,
+            "starts_on": row["starts_on"].isoformat(),
+            "kind_label": Event.Kind(row["kind"]).label,
+            "level_label": Event.Level(row["level"]).label,
+        }
+        for row in rows
+    ]

@@ -34,6 +34,7 @@ class ProjectForm(forms.ModelForm):
                 "directions",
                 "executors",
                 "expected_results",
+                "information_channels",
             )
         }
 
@@ -173,12 +174,15 @@ class AssignmentReportForm(forms.Form):
         for name in ASSIGNMENT_VALUE_FIELDS:
             model_field = AssignmentReport._meta.get_field(name)
             label = model_field.verbose_name[:1].upper() + model_field.verbose_name[1:]
-            if name == "best_practices_links":
+            if isinstance(model_field, models.TextField):
                 self.fields[name] = forms.CharField(
                     label=label,
                     required=False,
+                    max_length=model_field.max_length,
                     widget=forms.Textarea(attrs={"rows": 3}),
-                    help_text="По одной ссылке на строку.",
+                    help_text="По одной ссылке на строку."
+                    if name == "best_practices_links"
+                    else model_field.help_text,
                 )
             elif isinstance(model_field, models.BooleanField):
                 self.fields[name] = forms.BooleanField(label=label, required=False)

@@ -1,6 +1,6 @@
 """The 8 indicators the pilot sites' reports are analysed on (seed: analytic report of 10.02.2017)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Q
 
@@ -13,8 +13,13 @@ class Indicator:
     met: Q  # a report «meets» the indicator when this holds
     met_label: str  # what the count of sites meeting it means, for the analytic report
 
+    @property
+    def examples_field(self) -> str:
+        """The free text «что сделано, примеры» of this indicator."""
+        return f"examples_{self.number}"
 
-INDICATORS: tuple[Indicator, ...] = (
+
+_INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         1,
         "Организация и сопровождение мероприятий по защите персональных данных в соответствии с "
@@ -96,6 +101,11 @@ INDICATORS: tuple[Indicator, ...] = (
         | Q(monitor_quality=True),
         "проводят мониторинги в СЭД",
     ),
+)
+
+# Each indicator ends with its free text «что сделано, примеры».
+INDICATORS: tuple[Indicator, ...] = tuple(
+    replace(indicator, fields=(*indicator.fields, indicator.examples_field)) for indicator in _INDICATORS
 )
 
 ASSIGNMENT_VALUE_FIELDS: tuple[str, ...] = tuple(name for ind in INDICATORS for name in ind.fields)

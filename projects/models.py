@@ -36,6 +36,11 @@ class Project(models.Model):
     directions = models.TextField("основные направления проекта", blank=True)
     executors = models.TextField("исполнители проекта", blank=True)
     expected_results = models.TextField("ожидаемые результаты", blank=True)
+    information_channels = models.TextField(
+        "каналы информирования",
+        blank=True,
+        help_text="Как ПВП информируют о событиях проекта: по одному каналу на строку (для аналитической справки).",
+    )
     updated_at = models.DateTimeField("изменён", auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -243,6 +248,15 @@ def _count(label):
     return models.IntegerField(label, default=0)
 
 
+def _examples():
+    return models.TextField(
+        "что сделано, примеры",
+        blank=True,
+        max_length=2000,
+        help_text="Коротко: что сделано по показателю, 1–2 примера (мероприятие, тема, ссылка).",
+    )
+
+
 def _assignment_constraints():
     constraints = [
         models.UniqueConstraint(fields=["pilot_site", "academic_year"], name="assignmentreport_one_per_year"),
@@ -328,6 +342,15 @@ class AssignmentReport(models.Model):
     monitor_quality = models.BooleanField(
         "мониторинг процента успеваемости и качества усвоения знаний", default=False
     )
+    # «Что сделано, примеры» — a short free text per indicator, quoted in the analytic report.
+    examples_1 = _examples()
+    examples_2 = _examples()
+    examples_3 = _examples()
+    examples_4 = _examples()
+    examples_5 = _examples()
+    examples_6 = _examples()
+    examples_7 = _examples()
+    examples_8 = _examples()
 
     created_at = models.DateTimeField("создан", auto_now_add=True)
     updated_at = models.DateTimeField("изменён", auto_now=True)

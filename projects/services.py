@@ -121,6 +121,7 @@ PROJECT_FIELDS = (
     "directions",
     "executors",
     "expected_results",
+    "information_channels",
 )
 
 

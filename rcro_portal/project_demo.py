@@ -236,7 +236,43 @@ def _figures(rng, n) -> dict:
         values[participants] = values[count] * rng.randint(low, high)
     if values["best_practices_published"]:
         values["best_practices_links"] = f"https://school{n}.edu.example/sed/opyt"
+    for number, condition, texts in DEMO_EXAMPLES:
+        if values[condition]:
+            values[f"examples_{number}"] = texts[n % len(texts)]
     return values
+
+
+# «Что сделано, примеры» of the demo reports: (indicator, the field that must be set, texts).
+DEMO_EXAMPLES = (
+    (
+        2,
+        "organised_contests",
+        (
+            "Школьный конкурс мини-сочинений «Мой электронный дневник» для обучающихся 5–7 классов.",
+            "Конкурс методических разработок уроков с использованием ИКТ для педагогов школы.",
+        ),
+    ),
+    (
+        3,
+        "resources_count",
+        ("На сайте школы размещены электронные базы «Одарённые дети» и «Портфолио педагогов».",),
+    ),
+    (
+        4,
+        "best_practices_published",
+        ("Опубликован опыт «Нормативно-правовое обеспечение введения электронного журнала».",),
+    ),
+    (
+        6,
+        "consultations_parents",
+        ("Консультации для родителей «Возможности электронного дневника» в начале учебного года.",),
+    ),
+    (
+        8,
+        "monitor_journal_fill",
+        ("Ежемесячный мониторинг заполняемости электронного журнала; итоги — на совещании при директоре.",),
+    ),
+)
 
 
 def _pick_state(rng):

@@ -239,6 +239,11 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 # Password reset links (Django's own views) stay valid this long.
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 
+# The signature of the analytic report (the methodist can change it in each report). When empty,
+# the position is taken from the project passport («Руководитель проекта»).
+ANALYTIC_REPORT_SIGNATORY_POSITION = env.str("ANALYTIC_REPORT_SIGNATORY_POSITION", default="")
+ANALYTIC_REPORT_SIGNATORY_NAME = env.str("ANALYTIC_REPORT_SIGNATORY_NAME", default="")
+
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12

@@ -5,20 +5,27 @@ aggregate, or one query whose rows are the municipalities, the systems or the sc
 the «Проблемы» section.
 """
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+import datetime
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.formats import date_format
 
 from core import russian as ru
+from monitoring.basis import Basis, basis_statuses
 from monitoring.models import Campaign, ReportStatus, SchoolReport
+from projects.analytics import indicator_examples, network_changes, pilot_network_summary, year_events
+from projects.models import Project
 from schools.models import Municipality
 
 # --- Thresholds of the «Проблемы» section, in one place -------------------------------------------
 MIN_TEACHER_WORKSTATIONS_PER_TEACHER = 0.5  # teacher workstations per teacher using the EDMS
 MIN_PARENTS_PER_STUDENT = 0.3  # registered parents per student
 TOP_MUNICIPALITIES = 3
-
-COUNTED_DEFAULT = (ReportStatus.APPROVED,)
-COUNTED_WITH_UNAPPROVED = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+# Below this share of participants counted, the year-over-year comparison is called preliminary.
+FULL_COVERAGE_PCT = 90.0
 SUM_FIELDS = (
     "classes_total",
     "classes_edms",
@@ -32,8 +39,13 @@ SUM_FIELDS = (
 )
 
 
+def basis_of(include_unapproved: bool) -> Basis:
+    return Basis.SUBMITTED if include_unapproved else Basis.ACCEPTED
+
+
 def counted_reports(campaign: Campaign, municipality: Municipality | None, include_unapproved: bool):
-    states = COUNTED_WITH_UNAPPROVED if include_unapproved else COUNTED_DEFAULT
+    """The reports the figures are computed from, on the basis chosen (``monitoring.basis``)."""
+    states = basis_statuses(basis_of(include_unapproved))
     qs = SchoolReport.objects.filter(campaign=campaign, status__in=states, school__campaigns=campaign)
     if municipality is not None:
         qs = qs.filter(school__municipality=municipality)
@@ -63,31 +75,55 @@ def _by_system(qs, total: int) -> list[dict]:
     rows = (
         qs.filter(system__isnull=False)
         .values(
-            "system_id", "system__name", "system__short_name", "system__vendor__short_name", "system__is_used"
+            "system_id",
+            "system__name",
+            "system__short_name",
+            "system__installation",
+            "system__vendor__short_name",
+            "system__vendor__name",
+            "system__is_used",
         )
         .annotate(orgs=Count("id"))
         .order_by("-orgs", "system__name")
     )
-    return [
+    result = [
         {
             "system": r["system__name"],
             "short_name": r["system__short_name"],
+            "installation": r["system__installation"],
             "vendor": r["system__vendor__short_name"],
+            "vendor_name": r["system__vendor__name"],
             "is_used": r["system__is_used"],
             "orgs": r["orgs"],
             "pct": ru.share(r["orgs"], total),
         }
         for r in rows
     ]
+    return with_labels(result)
+
+
+def with_labels(rows: list[dict]) -> list[dict]:
+    """A label per system for charts and tables: the short name, and the installation address
+    when several installations share it («Сетевой город (netgorod.tomsk-7.ru)»)."""
+    shared = Counter(row["short_name"] for row in rows)
+    for row in rows:
+        row["label"] = (
+            f"{row['short_name']} ({row['installation']})"
+            if shared[row["short_name"]] > 1 and row.get("installation")
+            else row["short_name"]
+        )
+    return rows
 
 
 def _by_vendor(by_system: list[dict], total: int) -> list[dict]:
     vendors: dict[str, int] = {}
+    names: dict[str, str] = {}
     for row in by_system:
         if row["vendor"]:
             vendors[row["vendor"]] = vendors.get(row["vendor"], 0) + row["orgs"]
+            names[row["vendor"]] = row.get("vendor_name") or row["vendor"]
     return [
-        {"vendor": v, "orgs": n, "pct": ru.share(n, total)}
+        {"vendor": v, "vendor_name": names[v], "orgs": n, "pct": ru.share(n, total)}
         for v, n in sorted(vendors.items(), key=lambda x: -x[1])
     ]
 
@@ -213,125 +249,266 @@ def _adopted(campaign: Campaign, qs) -> list[dict]:
     ]
 
 
-def compute_figures(
-    campaign: Campaign, *, municipality: Municipality | None = None, include_unapproved=False
-) -> dict:
-    qs = counted_reports(campaign, municipality, include_unapproved)
-    figures: dict = {
+# --- The figures, step by step ---------------------------------------------------------------------
+#
+# ``compute_figures`` runs the steps of ``FIGURE_STEPS`` in order; each returns a dict of figures
+# that is merged into the result and may read what earlier steps computed. A new figure is one
+# more small function and one more line in ``FIGURE_STEPS``.
+
+
+@dataclass
+class Scope:
+    campaign: Campaign
+    municipality: Municipality | None
+    include_unapproved: bool
+    reports: QuerySet  # the counted reports
+
+    @property
+    def region_wide(self) -> bool:
+        return self.municipality is None
+
+    def participants(self, campaign: Campaign | None = None) -> QuerySet:
+        qs = (campaign or self.campaign).participants.all()
+        return qs if self.municipality is None else qs.filter(municipality=self.municipality)
+
+
+FigureStep = Callable[[Scope, dict], dict]
+
+
+def _identity(scope: Scope, f: dict) -> dict:
+    campaign = scope.campaign
+    basis = basis_of(scope.include_unapproved)
+    return {
         "campaign": campaign.title,
         "campaign_slug": campaign.slug,
         "academic_year": campaign.academic_year,
+        "report_year": completed_academic_year(campaign.as_of),
         "as_of": campaign.as_of.isoformat(),
         "as_of_text": date_format(campaign.as_of, "d.m.Y"),
-        "scope": municipality.name if municipality else "Томская область",
-        "include_unapproved": include_unapproved,
+        "scope": scope.municipality.name if scope.municipality else "Томская область",
+        "include_unapproved": scope.include_unapproved,
+        "basis": str(basis),
+        "basis_label": basis.label,
     }
-    figures.update(_headline(qs))
-    total = figures["orgs_total"]
 
-    participants = campaign.participants.all()
-    if municipality is not None:
-        participants = participants.filter(municipality=municipality)
-    status_counts = (
-        SchoolReport.objects.filter(campaign=campaign, school__in=participants)
+
+def _participation(scope: Scope, f: dict) -> dict:
+    data = _headline(scope.reports)
+    participants = scope.participants()
+    by_status = {
+        row["status"]: row["n"]
+        for row in SchoolReport.objects.filter(campaign=scope.campaign, school__in=participants)
         .values("status")
         .annotate(n=Count("id"))
-    )
-    by_status = {row["status"]: row["n"] for row in status_counts}
+    }
     expected = participants.count()
-    figures["participants_expected"] = expected
-    figures["reports_missing"] = expected - sum(by_status.values())
-    figures["reports_not_approved"] = sum(n for s, n in by_status.items() if s != ReportStatus.APPROVED)
-    figures["reports_not_counted"] = expected - total
-
-    figures["by_system"] = _by_system(qs, total)
-    figures["by_vendor"] = _by_vendor(figures["by_system"], total)
-    sums = qs.aggregate(**{f: Sum(f) for f in SUM_FIELDS})
-    figures.update({k: sums[k] or 0 for k in SUM_FIELDS})
-    figures["classes_using_edms"] = figures.pop("classes_edms")
-    figures["students_using_edms"] = figures.pop("students_edms")
-    figures["teachers_using_edms"] = figures.pop("teachers_edms")
-    figures["parents_using_edms"] = figures.pop("parents_edms")
-    figures["classes_using_edms_pct"] = ru.share(figures["classes_using_edms"], figures["classes_total"])
-    figures["students_using_edms_pct"] = ru.share(figures["students_using_edms"], figures["students_total"])
-    figures["teachers_using_edms_pct"] = ru.share(figures["teachers_using_edms"], figures["teachers_total"])
-    students, teachers = figures["students_total"], figures["teachers_total"]
-    figures["parents_per_student"] = figures["parents_using_edms"] / students if students else None
-    figures["teacher_workstations_per_teacher"] = (
-        figures["teacher_workstations"] / teachers if teachers else None
+    data.update(
+        participants_expected=expected,
+        reports_missing=expected - sum(by_status.values()),
+        reports_not_approved=sum(n for s, n in by_status.items() if s != ReportStatus.APPROVED),
+        reports_not_counted=expected - data["orgs_total"],
+        coverage_pct=ru.share(data["orgs_total"], expected),
     )
-    figures["student_workstations_per_student"] = (
-        figures["student_workstations"] / students if students else None
-    )
+    return data
 
-    codes = qs.aggregate(
+
+def _systems(scope: Scope, f: dict) -> dict:
+    by_system = _by_system(scope.reports, f["orgs_total"])
+    return {"by_system": by_system, "by_vendor": _by_vendor(by_system, f["orgs_total"])}
+
+
+def _coverage(scope: Scope, f: dict) -> dict:
+    sums = {k: v or 0 for k, v in scope.reports.aggregate(**{n: Sum(n) for n in SUM_FIELDS}).items()}
+    students, teachers = sums["students_total"], sums["teachers_total"]
+    data = {
+        "classes_total": sums["classes_total"],
+        "students_total": students,
+        "teachers_total": teachers,
+        "classes_using_edms": sums["classes_edms"],
+        "students_using_edms": sums["students_edms"],
+        "teachers_using_edms": sums["teachers_edms"],
+        "parents_using_edms": sums["parents_edms"],
+        "teacher_workstations": sums["teacher_workstations"],
+        "student_workstations": sums["student_workstations"],
+    }
+    data.update(
+        classes_using_edms_pct=ru.share(data["classes_using_edms"], data["classes_total"]),
+        students_using_edms_pct=ru.share(data["students_using_edms"], students),
+        teachers_using_edms_pct=ru.share(data["teachers_using_edms"], teachers),
+        parents_per_student=data["parents_using_edms"] / students if students else None,
+        teacher_workstations_per_teacher=data["teacher_workstations"] / teachers if teachers else None,
+        student_workstations_per_student=data["student_workstations"] / students if students else None,
+    )
+    return data
+
+
+def _journal_and_frequency(scope: Scope, f: dict) -> dict:
+    codes = scope.reports.aggregate(
         paper_yes=Count("id", filter=Q(paper_journal=1)),
         paper_no=Count("id", filter=Q(paper_journal=2)),
         paper_planned=Count("id", filter=Q(paper_journal=3)),
         **{f"freq_{n}": Count("id", filter=Q(entry_frequency=n)) for n in (1, 2, 3, 4)},
         pilot_sites=Count("id", filter=Q(pilot_site=SchoolReport.PilotSite.YES)),
     )
-    figures["paper_journal"] = {
-        "yes": codes["paper_yes"],
-        "no": codes["paper_no"],
-        "planned": codes["paper_planned"],
+    paper = {"yes": codes["paper_yes"], "no": codes["paper_no"], "planned": codes["paper_planned"]}
+    return {
+        "paper_journal": paper,
+        "paper_journal_pct": {k: ru.share(v, f["orgs_total"]) for k, v in paper.items()},
+        "entry_frequency": {str(n): codes[f"freq_{n}"] for n in (1, 2, 3, 4)},
+        "pilot_sites": codes["pilot_sites"],
+        "pilot_sites_by_system": [
+            {"system": r["system__name"] or "не указана", "orgs": r["n"]}
+            for r in scope.reports.filter(pilot_site=SchoolReport.PilotSite.YES)
+            .values("system__name")
+            .annotate(n=Count("id"))
+            .order_by("-n", "system__name")
+        ],
     }
-    figures["paper_journal_pct"] = {k: ru.share(v, total) for k, v in figures["paper_journal"].items()}
-    figures["entry_frequency"] = {str(n): codes[f"freq_{n}"] for n in (1, 2, 3, 4)}
-    figures["pilot_sites"] = codes["pilot_sites"]
-    figures["pilot_sites_by_system"] = [
-        {"system": r["system__name"] or "не указана", "orgs": r["n"]}
-        for r in qs.filter(pilot_site=SchoolReport.PilotSite.YES)
-        .values("system__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "system__name")
-    ]
 
-    figures["by_municipality"] = _by_municipality(qs) if municipality is None else []
+
+def _municipalities(scope: Scope, f: dict) -> dict:
+    rows = _by_municipality(scope.reports) if scope.region_wide else []
     ranked = sorted(
-        (m for m in figures["by_municipality"] if m["orgs_using_edms_pct"] is not None),
+        (m for m in rows if m["orgs_using_edms_pct"] is not None),
         key=lambda m: (-m["orgs_using_edms_pct"], m["municipality"]),
     )
-    figures["top_municipalities"] = [m["municipality"] for m in ranked[:TOP_MUNICIPALITIES]]
-    figures["bottom_municipalities"] = (
-        [m["municipality"] for m in ranked[-TOP_MUNICIPALITIES:][::-1]]
+    return {
+        "by_municipality": rows,
+        "top_municipalities": [m["municipality"] for m in ranked[:TOP_MUNICIPALITIES]],
+        "bottom_municipalities": [m["municipality"] for m in ranked[-TOP_MUNICIPALITIES:][::-1]]
         if len(ranked) > TOP_MUNICIPALITIES
-        else []
-    )
-    figures["switched"] = _switched(campaign, qs)
-    figures["adopted"] = _adopted(campaign, qs)
-    figures["problems"] = _problems(qs)
-    figures["thresholds"] = {
-        "min_teacher_workstations_per_teacher": MIN_TEACHER_WORKSTATIONS_PER_TEACHER,
-        "min_parents_per_student": MIN_PARENTS_PER_STUDENT,
+        else [],
     }
 
-    figures["previous"] = None
-    if campaign.previous_id:
-        previous = campaign.previous
-        prev_qs = counted_reports(previous, municipality, include_unapproved=False)
-        head = _headline(prev_qs)
-        prev_by_system = _by_system(prev_qs, head["orgs_total"])
-        figures["previous"] = {
+
+def _changes_and_problems(scope: Scope, f: dict) -> dict:
+    return {
+        "switched": _switched(scope.campaign, scope.reports),
+        "adopted": _adopted(scope.campaign, scope.reports),
+        "problems": _problems(scope.reports),
+        "thresholds": {
+            "min_teacher_workstations_per_teacher": MIN_TEACHER_WORKSTATIONS_PER_TEACHER,
+            "min_parents_per_student": MIN_PARENTS_PER_STUDENT,
+        },
+    }
+
+
+def _previous_year(scope: Scope, f: dict) -> dict:
+    """Last year's figures on the same basis as this year's (accepted with accepted)."""
+    previous = scope.campaign.previous if scope.campaign.previous_id else None
+    if previous is None:
+        return {"previous": None, "comparison_preliminary": False}
+    reports = counted_reports(previous, scope.municipality, scope.include_unapproved)
+    head = _headline(reports)
+    by_system = _by_system(reports, head["orgs_total"])
+    expected = scope.participants(previous).count()
+    coverage = ru.share(head["orgs_total"], expected)
+    before = {row["system"]: row for row in by_system}
+    for row in f["by_system"]:
+        old = before.get(row["system"])
+        row["previous_orgs"] = old["orgs"] if old else 0
+        row["previous_pct"] = old["pct"] if old else None
+        row["pct_change"] = (
+            row["pct"] - old["pct"] if old and row["pct"] is not None and old["pct"] is not None else None
+        )
+    preliminary = any(c is None or c < FULL_COVERAGE_PCT for c in (f["coverage_pct"], coverage))
+    return {
+        "previous": {
             "campaign": previous.title,
             "academic_year": previous.academic_year,
+            "as_of": previous.as_of.isoformat(),
+            "basis": f["basis"],
+            "participants_expected": expected,
+            "coverage_pct": coverage,
             "orgs_total": head["orgs_total"],
             "orgs_using_edms": head["orgs_using_edms"],
             "orgs_using_edms_pct": head["orgs_using_edms_pct"],
-            "by_system": prev_by_system,
-        }
-        previous_share = {row["system"]: row for row in prev_by_system}
-        for row in figures["by_system"]:
-            before = previous_share.get(row["system"])
-            row["previous_orgs"] = before["orgs"] if before else 0
-            row["previous_pct"] = before["pct"] if before else None
-            row["pct_change"] = (
-                row["pct"] - before["pct"]
-                if before and row["pct"] is not None and before["pct"] is not None
-                else None
-            )
-    figures["pilot_network"] = _pilot_network(campaign) if municipality is None else None
-    figures["conclusions"] = conclusions(figures)
+            "by_system": by_system,
+        },
+        "comparison_preliminary": preliminary,
+    }
+
+
+def report_project() -> Project | None:
+    """The regional project the report describes: the latest one."""
+    return Project.objects.order_by("-period_end", "-pk").first()
+
+
+def _year_bounds(academic_year: str) -> tuple[datetime.date, datetime.date]:
+    start = int(academic_year[:4])
+    return datetime.date(start, 9, 1), datetime.date(start + 1, 8, 31)
+
+
+def _jsonable(value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _project(scope: Scope, f: dict) -> dict:
+    """The passport, the year's events, the pilot network and the sites' assignment reports."""
+    project = report_project() if scope.region_wide else None
+    if project is None:
+        return {"project": None, "events": [], "pilot_network": None, "network_year": None}
+    year = f["report_year"]
+    start, end = _year_bounds(year)
+    network = pilot_network_summary(project, year, scope.campaign.as_of)
+    network["examples"] = indicator_examples(project, year)
+    return {
+        "project": {
+            "name": project.name,
+            "short_name": project.short_name,
+            "period": project.period,
+            "responsible_org": project.responsible_org,
+            "approval_document": project.approval_document,
+            "goal": project.goal,
+            "tasks": project.tasks,
+            "coordinators": project.coordinators,
+            "information_channels": [
+                line.strip() for line in project.information_channels.splitlines() if line.strip()
+            ],
+        },
+        "events": year_events(project, start, end),
+        "pilot_network": network,
+        "network_year": _jsonable(network_changes(project, start, min(end, scope.campaign.as_of))),
+    }
+
+
+def _conclusions(scope: Scope, f: dict) -> dict:
+    return {"conclusions": conclusions(f)}
+
+
+FIGURE_STEPS: tuple[FigureStep, ...] = (
+    _identity,
+    _participation,
+    _systems,
+    _coverage,
+    _journal_and_frequency,
+    _municipalities,
+    _changes_and_problems,
+    _previous_year,
+    _project,
+    _conclusions,
+)
+
+
+def compute_figures(
+    campaign: Campaign, *, municipality: Municipality | None = None, include_unapproved=False
+) -> dict:
+    """Every figure of the analytic report, as plain JSON data (see ``FIGURE_STEPS``)."""
+    scope = Scope(
+        campaign,
+        municipality,
+        include_unapproved,
+        counted_reports(campaign, municipality, include_unapproved),
+    )
+    figures: dict = {}
+    for step in FIGURE_STEPS:
+        figures.update(step(scope, figures))
     return figures
 
 
@@ -341,19 +518,8 @@ def completed_academic_year(on_date) -> str:
     return f"{start - 1}-{start}"
 
 
-def _pilot_network(campaign: Campaign) -> dict | None:
-    """The pilot-site network and its assignment reports for the year before the campaign."""
-    from projects.analytics import pilot_network_summary
-    from projects.models import Project
-
-    project = Project.objects.order_by("-period_end", "-pk").first()
-    if project is None:
-        return None
-    return pilot_network_summary(project, completed_academic_year(campaign.as_of), campaign.as_of)
-
-
 def conclusions(f: dict) -> list[str]:
-    """«Выводы»: short statements generated from the figures."""
+    """Short statements generated from the figures (the summary on the web page and in XLSX)."""
     out = []
     if f["orgs_total"]:
         text = f"Организаций, использующих СЭД: {ru.num(f['orgs_using_edms'])} ({ru.pct(f['orgs_using_edms_pct'])})"
@@ -367,25 +533,10 @@ def conclusions(f: dict) -> list[str]:
                 else f"; доля не изменилась по сравнению с {prev['academic_year']} учебным годом"
             )
         out.append(text + ".")
-        leader = next((s for s in f["by_system"] if s["is_used"]), None)
-        if leader:
-            out.append(
-                f"Наиболее распространённая система — {leader['system']}: {ru.orgs(leader['orgs'])} ({ru.pct(leader['pct'])})."
-            )
-        gave_up = f["paper_journal"]["no"]
-        out.append(
-            f"Отказ от бумажного журнала: только {ru.orgs(gave_up)} ({ru.pct(f['paper_journal_pct']['no'])}); "
-            f"планируют отказ в следующем учебном году — {ru.num(f['paper_journal']['planned'])}."
-        )
-        parallel = len(f["problems"]["parallel_journals"])
-        if parallel:
-            out.append(f"Бумажный и электронный журналы ведутся параллельно: {ru.orgs(parallel)}.")
     missing = f["reports_not_counted"]
     if missing:
         out.append(
             f"Не учтены отчёты {ru.orgs_genitive(missing)} из {ru.num(f['participants_expected'])}: "
             "они не представлены или ещё не приняты."
         )
-    if f["switched"]:
-        out.append(f"Сменили систему: {ru.orgs(len(f['switched']))}.")
     return out

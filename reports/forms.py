@@ -74,3 +74,32 @@ class AnalyticReportForm(forms.Form):
         self.fields["campaign"].queryset = campaigns
         if not user.is_regional:
             del self.fields["municipality"]
+
+
+class ParagraphForm(forms.Form):
+    text = forms.CharField(label="Текст абзаца", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+
+class SignoffForm(forms.Form):
+    order_number = forms.CharField(label="Номер приказа", max_length=40, required=False)
+    order_date = forms.DateField(
+        label="Дата приказа",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    signatory_position = forms.CharField(label="Должность подписывающего", max_length=200, required=False)
+    signatory_name = forms.CharField(
+        label="Инициалы и фамилия подписывающего", max_length=200, required=False
+    )
+    executors = forms.CharField(
+        label="Исполнители (по одному на строку)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class TemplateUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Шаблон Word (.docx, до 5 МБ)",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+        ),
+    )

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from monitoring.basis import DEFAULT_BASIS, Basis
 
@@ -133,6 +134,36 @@ class AnalyticReport(Job):
     docx = models.FileField("справка (DOCX)", upload_to="analytics/%Y/%m/", blank=True)
     xlsx = models.FileField("таблицы (XLSX)", upload_to="analytics/%Y/%m/", blank=True)
     json = models.FileField("показатели (JSON)", upload_to="analytics/%Y/%m/", blank=True)
+    # Entered by the methodist: the order in the header block, the signature and the executors.
+    order_number = models.CharField("номер приказа", max_length=40, blank=True)
+    order_date = models.DateField("дата приказа", null=True, blank=True)
+    signatory_position = models.CharField("должность подписывающего", max_length=200, blank=True)
+    signatory_name = models.CharField("инициалы и фамилия подписывающего", max_length=200, blank=True)
+    executors = models.TextField("исполнители", blank=True, help_text="По одному на строку.")
+    is_final = models.BooleanField("окончательная", default=False)
+    finalised_at = models.DateTimeField("отмечена окончательной", null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="кто отметил окончательной",
+    )
+    history = HistoricalRecords(
+        excluded_fields=[
+            "state",
+            "progress",
+            "error",
+            "started_at",
+            "finished_at",
+            "created_at",
+            "figures",
+            "docx",
+            "xlsx",
+            "json",
+        ]
+    )
 
     class Meta(Job.Meta):
         verbose_name = "аналитическая справка"
@@ -145,3 +176,76 @@ class AnalyticReport(Job):
 
     def __str__(self):
         return f"Аналитическая справка: {self.campaign} ({self.municipality or 'вся область'})"
+
+
+class ReportParagraph(models.Model):
+    """One paragraph of an analytic report: the text generated from the figures and, once the
+    methodist changes it, the edited text. ``(section, key)`` stays the same when the figures are
+    computed again, so an edit survives the regeneration."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", "абзац"
+        ITEM = "item", "пункт списка"
+        SUBHEADING = "subheading", "подзаголовок"
+
+    report = models.ForeignKey(AnalyticReport, on_delete=models.CASCADE, related_name="paragraphs")
+    section = models.CharField("раздел", max_length=40)
+    key = models.CharField("ключ", max_length=80)
+    position = models.PositiveIntegerField("порядок")
+    kind = models.CharField("вид", max_length=12, choices=Kind.choices, default=Kind.TEXT)
+    generated_text = models.TextField("сформированный текст", blank=True)
+    previous_generated_text = models.TextField("сформированный текст до пересчёта", blank=True)
+    generated_changed = models.BooleanField("сформированный текст изменился при пересчёте", default=False)
+    edited_text = models.TextField("исправленный текст", blank=True)
+    is_edited = models.BooleanField("исправлен", default=False)
+    is_added = models.BooleanField("добавлен методистом", default=False)
+    after_key = models.CharField("после абзаца", max_length=80, blank=True)  # of an added paragraph
+    is_obsolete = models.BooleanField("больше не формируется", default=False)
+    updated_at = models.DateTimeField("изменён", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="кто изменил",
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = "абзац справки"
+        verbose_name_plural = "абзацы справки"
+        ordering = ["report", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "section", "key"], name="reportparagraph_unique_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.section}/{self.key}"
+
+    @property
+    def text(self) -> str:
+        return self.edited_text if self.is_edited else self.generated_text
+
+
+class ReportTemplate(models.Model):
+    """A Word template of the analytic report uploaded by a methodist; the latest one is used."""
+
+    file = models.FileField("шаблон (DOCX)", upload_to="analytics/templates/")
+    file_name = models.CharField("имя файла", max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="загрузил",
+    )
+    uploaded_at = models.DateTimeField("загружен", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "шаблон аналитической справки"
+        verbose_name_plural = "шаблоны аналитической справки"
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return self.file_name

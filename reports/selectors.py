@@ -3,7 +3,7 @@ from django.db.models import QuerySet
 from accounts.access import get_in_scope_or_404
 from accounts.models import User
 
-from .models import AnalyticReport, ExportJob, ImportBatch
+from .models import AnalyticReport, ExportJob, ImportBatch, ReportParagraph, ReportTemplate
 
 
 def export_jobs(*, user: User) -> QuerySet[ExportJob]:
@@ -37,3 +37,23 @@ def analytic_reports(*, user: User) -> QuerySet[AnalyticReport]:
 
 def analytic_report_get(*, user: User, pk) -> AnalyticReport:
     return get_in_scope_or_404(analytic_reports(user=user), pk=pk)
+
+
+def report_paragraphs(*, report: AnalyticReport) -> QuerySet[ReportParagraph]:
+    return report.paragraphs.select_related("updated_by").order_by("position", "pk")
+
+
+def report_revisions(*, report: AnalyticReport, limit: int = 50) -> list:
+    """The latest changes of the report's text and signature: who and when (newest first)."""
+    paragraph_changes = (
+        ReportParagraph.history.filter(report_id=report.pk, history_user__isnull=False)
+        .select_related("history_user")
+        .order_by("-history_date")[:limit]
+    )
+    report_changes = report.history.filter(history_user__isnull=False).select_related("history_user")[:limit]
+    changes = [*paragraph_changes, *report_changes]
+    return sorted(changes, key=lambda h: h.history_date, reverse=True)[:limit]
+
+
+def report_templates() -> QuerySet[ReportTemplate]:
+    return ReportTemplate.objects.select_related("uploaded_by")

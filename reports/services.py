@@ -5,19 +5,24 @@ import logging
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
 from monitoring.basis import DEFAULT_BASIS, Basis
 
-from .analytics import compute_figures
-from .documents import FILE_NAMES, write_all
+from . import narrative
+from .analytics import compute_figures, report_project
+from .documents import FILE_NAMES, write_all, write_docx
+from .docx_template import Signoff, default_template_bytes, validate_template
 from .excel.export import write_appendix1
 from .excel.importer import import_appendix1
 from .excel.safety import UnsafeWorkbook, check_xlsx
-from .models import AnalyticReport, ExportJob, ImportBatch, Job, WorkerPing
+from .models import AnalyticReport, ExportJob, ImportBatch, Job, ReportParagraph, ReportTemplate, WorkerPing
 from .tasks import build_analytic_report, build_appendix1_export, worker_ping
 
 logger = logging.getLogger(__name__)
@@ -173,16 +178,69 @@ def import_batch_apply(*, batch: ImportBatch, user: User) -> ImportBatch:
 
 MSG_REPORT_FAILED = "Справка не сформирована: {error}. Нажмите «Повторить» или обратитесь к администратору."
 MSG_REPORT_SCOPE = "Специалист МОУО может сформировать справку только по своему МО."
+MSG_REPORT_FINAL = "Справка отмечена окончательной: изменять её и пересчитывать показатели нельзя."
+MSG_REPORT_NOT_READY = "Справка ещё не сформирована."
+MSG_REPORT_EDIT_ROLE = "Изменять справку могут только методисты РЦРО."
+MSG_PARAGRAPH_EMPTY = "Текст абзаца не может быть пустым."
+MSG_UNKNOWN_SECTION = "Такого раздела в справке нет."
+
+
+class ReportRefused(Exception):
+    """A change of an analytic report that is not allowed; the message is for the user."""
+
+
+def signoff_defaults() -> dict:
+    """The signature and the executors of a new report: from the settings, else the passport."""
+    project = report_project()
+    head = project.head.splitlines()[0].strip() if project and project.head.strip() else ""
+    coordinators = [
+        line.strip() for line in (project.coordinators if project else "").splitlines() if line.strip()
+    ]
+    return {
+        "signatory_position": settings.ANALYTIC_REPORT_SIGNATORY_POSITION or head,
+        "signatory_name": settings.ANALYTIC_REPORT_SIGNATORY_NAME,
+        "executors": "\n".join(coordinators),
+    }
+
+
+def signoff_of(report: AnalyticReport) -> Signoff:
+    return Signoff(
+        order_number=report.order_number,
+        order_date=report.order_date,
+        signatory_position=report.signatory_position,
+        signatory_name=report.signatory_name,
+        executors=[line.strip() for line in report.executors.splitlines() if line.strip()],
+    )
+
+
+def template_current() -> ReportTemplate | None:
+    return ReportTemplate.objects.order_by("-uploaded_at", "-pk").first()
+
+
+def template_bytes() -> bytes:
+    """The Word template in use: the latest upload, or the default one."""
+    current = template_current()
+    if current is None:
+        return default_template_bytes()
+    with current.file.open("rb") as fh:
+        return fh.read()
 
 
 def build_report_files(
     *, campaign, municipality=None, include_unapproved=False, out_dir: Path, progress=None
 ) -> dict:
-    """Compute the figures and write report.json, report.docx and report.xlsx into ``out_dir``."""
+    """Compute the figures and write report.json, report.docx and report.xlsx into ``out_dir``
+    (the generated text, the default signature and the template in use)."""
     figures = compute_figures(campaign, municipality=municipality, include_unapproved=include_unapproved)
     if progress:
         progress(40)
-    write_all(figures, out_dir, progress=progress)
+    defaults = signoff_defaults()
+    signoff = Signoff(
+        signatory_position=defaults["signatory_position"],
+        signatory_name=defaults["signatory_name"],
+        executors=defaults["executors"].splitlines(),
+    )
+    write_all(figures, out_dir, progress=progress, signoff=signoff, template=template_bytes())
     return figures
 
 
@@ -195,27 +253,139 @@ def analytic_report_request(
     if not (user.is_regional or own_municipality):
         raise PermissionError(MSG_REPORT_SCOPE)
     with transaction.atomic():
-        report = AnalyticReport.objects.create(
+        report = AnalyticReport(
             requested_by=user,
             campaign=campaign,
             municipality=municipality,
             include_unapproved=include_unapproved,
+            **signoff_defaults(),
         )
+        report._history_user = user
+        report.save()
         transaction.on_commit(lambda: build_analytic_report.delay(report.pk))
     return report
 
 
 def analytic_report_retry(*, report: AnalyticReport) -> AnalyticReport:
+    """Build the report again (after a failure, or to recompute the figures of a draft)."""
     with transaction.atomic():
+        locked = AnalyticReport.objects.select_for_update().get(pk=report.pk)
+        if locked.is_final:
+            raise ReportRefused(MSG_REPORT_FINAL)
         AnalyticReport.objects.filter(pk=report.pk).update(state=Job.State.QUEUED, progress=0, error="")
         transaction.on_commit(lambda: build_analytic_report.delay(report.pk))
     report.refresh_from_db()
     return report
 
 
+def report_sections(report: AnalyticReport) -> list[narrative.Section]:
+    """The sections of the report with the stored paragraphs (edited text where edited, the
+    methodist's added paragraphs in place)."""
+    stored: dict[str, list[ReportParagraph]] = {}
+    for paragraph in report.paragraphs.order_by("position", "pk"):
+        stored.setdefault(paragraph.section, []).append(paragraph)
+    sections = narrative.sections(report.figures)
+    for section in sections:
+        if section.key in stored:
+            section.paragraphs = [
+                narrative.Paragraph(p.key, p.text, p.kind)
+                for p in stored[section.key]
+                if p.text.strip() and not (p.is_obsolete and not p.is_edited)
+            ]
+    return sections
+
+
+def _sync_paragraphs(report: AnalyticReport, sections: list[narrative.Section], *, user) -> None:
+    """Store the generated paragraphs: new ones are added, the generated text of known ones is
+    updated (flagged when it changed), edited and added paragraphs are kept as they are."""
+    existing = {(p.section, p.key): p for p in report.paragraphs.all()}
+    positions: dict[tuple[str, str], int] = {}
+    seen = set()
+    position = 0
+    for section in sections:
+        for generated in section.paragraphs:
+            position += 100
+            ident = (section.key, generated.key)
+            positions[ident] = position
+            seen.add(ident)
+            row = existing.get(ident)
+            if row is None:
+                row = ReportParagraph(
+                    report=report,
+                    section=section.key,
+                    key=generated.key,
+                    kind=generated.kind,
+                    generated_text=generated.text,
+                    position=position,
+                )
+            else:
+                changed = row.generated_text != generated.text
+                if changed:
+                    row.previous_generated_text = row.generated_text
+                    row.generated_text = generated.text
+                row.generated_changed = changed
+                row.position, row.kind, row.is_obsolete = position, generated.kind, False
+            row._history_user = user
+            row.save()
+    for ident, row in existing.items():
+        if ident in seen or row.is_added:
+            continue
+        if row.is_edited:
+            row.is_obsolete, row.generated_changed = True, False
+            row._history_user = user
+            row.save()
+        else:
+            row.delete()
+    per_anchor: dict[tuple[str, str], int] = {}
+    for row in report.paragraphs.filter(is_added=True).order_by("position", "pk"):
+        anchor = (row.section, row.after_key)
+        if anchor not in positions:
+            continue
+        per_anchor[anchor] = per_anchor.get(anchor, 0) + 1
+        wanted = positions[anchor] + min(per_anchor[anchor], 99)
+        if row.position != wanted:
+            row.position = wanted
+            row._history_user = user
+            row.save(update_fields=["position"])
+
+
+def _store_file(report: AnalyticReport, kind: str, path: Path, stem: str) -> None:
+    field = getattr(report, kind)
+    if field:
+        field.delete(save=False)
+    with path.open("rb") as fh:
+        field.save(f"{stem}-{FILE_NAMES[kind]}", File(fh), save=False)
+
+
+def _stem(report: AnalyticReport) -> str:
+    scope = report.municipality.code if report.municipality else "region"
+    return f"{report.campaign.slug}-{scope}-{report.pk}"
+
+
+def analytic_report_render_docx(*, report: AnalyticReport) -> AnalyticReport:
+    """Render report.docx again from the stored paragraphs, the signature and the template."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / FILE_NAMES["docx"]
+        write_docx(
+            report.figures,
+            path,
+            sections=report_sections(report),
+            signoff=signoff_of(report),
+            template=template_bytes(),
+        )
+        _store_file(report, "docx", path, _stem(report))
+    AnalyticReport.objects.filter(pk=report.pk).update(docx=report.docx.name)
+    return report
+
+
 def analytic_report_run(*, report_id: int) -> AnalyticReport:
-    """Build an analytic report (the Celery task's body). Running it again gives the same result."""
-    report = AnalyticReport.objects.select_related("campaign__previous", "municipality").get(pk=report_id)
+    """Build an analytic report (the Celery task's body). Running it again gives the same result;
+    the methodist's edited and added paragraphs are kept."""
+    report = AnalyticReport.objects.select_related("campaign__previous", "municipality", "requested_by").get(
+        pk=report_id
+    )
+    if report.is_final:
+        return report
     AnalyticReport.objects.filter(pk=report.pk).update(
         state=Job.State.RUNNING, started_at=timezone.now(), finished_at=None, progress=5, error=""
     )
@@ -224,21 +394,24 @@ def analytic_report_run(*, report_id: int) -> AnalyticReport:
         AnalyticReport.objects.filter(pk=report.pk).update(progress=percent)
 
     try:
+        figures = compute_figures(
+            report.campaign, municipality=report.municipality, include_unapproved=report.include_unapproved
+        )
+        progress(40)
+        with transaction.atomic():
+            _sync_paragraphs(report, narrative.sections(figures), user=None)  # journal: by the system
+        report.figures = figures
         with tempfile.TemporaryDirectory() as tmp:
-            figures = build_report_files(
-                campaign=report.campaign,
-                municipality=report.municipality,
-                include_unapproved=report.include_unapproved,
-                out_dir=Path(tmp),
+            paths = write_all(
+                figures,
+                Path(tmp),
                 progress=progress,
+                sections=report_sections(report),
+                signoff=signoff_of(report),
+                template=template_bytes(),
             )
-            stem = f"{report.campaign.slug}-{report.municipality.code if report.municipality else 'region'}-{report.pk}"
-            for kind, name in FILE_NAMES.items():
-                field = getattr(report, kind)
-                if field:
-                    field.delete(save=False)
-                with (Path(tmp) / name).open("rb") as fh:
-                    field.save(f"{stem}-{name}", File(fh), save=False)
+            for kind, path in paths.items():
+                _store_file(report, kind, path, _stem(report))
         AnalyticReport.objects.filter(pk=report.pk).update(
             figures=figures,
             docx=report.docx.name,
@@ -255,3 +428,134 @@ def analytic_report_run(*, report_id: int) -> AnalyticReport:
         )
     report.refresh_from_db()
     return report
+
+
+# --- editing before the report is final -----------------------------------------------------------
+
+
+def _editable(report_id: int, user) -> AnalyticReport:
+    if not (user and user.is_regional):
+        raise ReportRefused(MSG_REPORT_EDIT_ROLE)
+    report = AnalyticReport.objects.select_for_update().get(pk=report_id)
+    if report.is_final:
+        raise ReportRefused(MSG_REPORT_FINAL)
+    if report.state != Job.State.DONE:
+        raise ReportRefused(MSG_REPORT_NOT_READY)
+    return report
+
+
+def _after_change(report: AnalyticReport) -> None:
+    transaction.on_commit(
+        lambda: analytic_report_render_docx(report=AnalyticReport.objects.get(pk=report.pk))
+    )
+
+
+def report_paragraph_update(*, report_id: int, paragraph_id: int, text: str, user) -> ReportParagraph:
+    """Save the methodist's text of a paragraph; the text equal to the generated one undoes the edit."""
+    text = (text or "").strip()
+    with transaction.atomic():
+        report = _editable(report_id, user)
+        paragraph = report.paragraphs.select_for_update().get(pk=paragraph_id)
+        if not text and not paragraph.is_added:
+            raise ReportRefused(MSG_PARAGRAPH_EMPTY)
+        if text == paragraph.generated_text and not paragraph.is_added:
+            paragraph.edited_text, paragraph.is_edited = "", False
+        else:
+            paragraph.edited_text, paragraph.is_edited = text, True
+        paragraph.generated_changed = False
+        paragraph.updated_by = user
+        paragraph._history_user = user
+        paragraph.save()
+        _after_change(report)
+    return paragraph
+
+
+def report_paragraph_revert(*, report_id: int, paragraph_id: int, user) -> ReportParagraph:
+    """Back to the generated text (an added paragraph is removed)."""
+    with transaction.atomic():
+        report = _editable(report_id, user)
+        paragraph = report.paragraphs.select_for_update().get(pk=paragraph_id)
+        paragraph._history_user = user
+        if paragraph.is_added:
+            paragraph.delete()
+        else:
+            paragraph.edited_text, paragraph.is_edited, paragraph.generated_changed = "", False, False
+            paragraph.updated_by = user
+            paragraph.save()
+        _after_change(report)
+    return paragraph
+
+
+def report_paragraph_add(*, report_id: int, after_id: int, text: str, user) -> ReportParagraph:
+    """A new paragraph of the methodist's, right after paragraph ``after_id``."""
+    text = (text or "").strip()
+    if not text:
+        raise ReportRefused(MSG_PARAGRAPH_EMPTY)
+    with transaction.atomic():
+        report = _editable(report_id, user)
+        after = report.paragraphs.get(pk=after_id)
+        anchor_key = after.after_key if after.is_added else after.key
+        report.paragraphs.filter(position__gt=after.position).update(position=F("position") + 1)
+        paragraph = ReportParagraph(
+            report=report,
+            section=after.section,
+            key=f"added_{report.paragraphs.filter(is_added=True).count() + 1}_{timezone.now():%Y%m%d%H%M%S%f}",
+            kind=ReportParagraph.Kind.TEXT,
+            position=after.position + 1,
+            edited_text=text,
+            is_edited=True,
+            is_added=True,
+            after_key=anchor_key,
+            updated_by=user,
+        )
+        paragraph._history_user = user
+        paragraph.save()
+        _after_change(report)
+    return paragraph
+
+
+SIGNOFF_FIELDS = ("order_number", "order_date", "signatory_position", "signatory_name", "executors")
+
+
+def analytic_report_signoff_update(*, report_id: int, values: dict, user) -> AnalyticReport:
+    """The header block (order number and date), the signature and the executors."""
+    with transaction.atomic():
+        report = _editable(report_id, user)
+        for name in SIGNOFF_FIELDS:
+            setattr(report, name, values.get(name) or (None if name == "order_date" else ""))
+        report._history_user = user
+        report.save(update_fields=list(SIGNOFF_FIELDS))
+        _after_change(report)
+    return report
+
+
+def analytic_report_finalise(*, report_id: int, user) -> AnalyticReport:
+    """Mark the report final: the text and the figures no longer change."""
+    with transaction.atomic():
+        report = _editable(report_id, user)
+        report.is_final, report.finalised_at, report.finalised_by = True, timezone.now(), user
+        report._history_user = user
+        report.save(update_fields=["is_final", "finalised_at", "finalised_by"])
+        _after_change(report)
+    return report
+
+
+def report_template_upload(*, upload, user) -> ReportTemplate:
+    """Store a new Word template after checking that it is a .docx that renders; otherwise raise
+    :class:`TemplateError` and keep the template in use."""
+    if not (user and user.is_regional):
+        raise ReportRefused(MSG_REPORT_EDIT_ROLE)
+    data = upload.read()
+    latest = AnalyticReport.objects.filter(state=Job.State.DONE, municipality__isnull=True).first()
+    validate_template(data, upload.name, figures=latest.figures if latest else None)
+    template = ReportTemplate(uploaded_by=user, file_name=Path(upload.name).name[:255])
+    template.file.save(f"{timezone.now():%Y%m%d%H%M%S}.docx", ContentFile(data), save=False)
+    template.save()
+    return template
+
+
+def report_template_reset(*, user) -> None:
+    """Back to the default template: the uploaded ones are removed."""
+    if not (user and user.is_regional):
+        raise ReportRefused(MSG_REPORT_EDIT_ROLE)
+    ReportTemplate.objects.all().delete()

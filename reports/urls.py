@@ -8,6 +8,16 @@ urlpatterns = [
     path("analytics/", views.analytics, name="analytics"),
     path("analytics/<int:pk>/", views.analytic_report, name="analytic_report"),
     path("analytics/<int:pk>/retry/", views.analytic_report_retry, name="analytic_report_retry"),
+    path(
+        "analytics/<int:pk>/paragraphs/<int:paragraph_pk>/",
+        views.analytic_report_paragraph,
+        name="analytic_report_paragraph",
+    ),
+    path("analytics/<int:pk>/signoff/", views.analytic_report_signoff, name="analytic_report_signoff"),
+    path("analytics/<int:pk>/final/", views.analytic_report_finalise, name="analytic_report_finalise"),
+    path("analytics/template/", views.analytic_template, name="analytic_template"),
+    path("analytics/template/download/", views.analytic_template_download, name="analytic_template_download"),
+    path("analytics/template/reset/", views.analytic_template_reset, name="analytic_template_reset"),
     re_path(
         r"^analytics/(?P<pk>[0-9]+)/(?P<kind>docx|xlsx|json)/$",
         views.analytic_report_file,

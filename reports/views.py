@@ -4,8 +4,9 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -14,9 +15,10 @@ from schools.selectors import municipality_get
 
 from . import narrative, selectors, services
 from .documents import FILE_NAMES
+from .docx_template import TemplateError
 from .excel.export import write_appendix1
 from .excel.safety import UnsafeWorkbook
-from .forms import AnalyticReportForm, ExportForm, ImportForm
+from .forms import AnalyticReportForm, ExportForm, ImportForm, ParagraphForm, SignoffForm, TemplateUploadForm
 
 MSG_EXCEL_ROLES = "Выгрузка и загрузка таблиц доступны специалистам МОУО и методистам РЦРО."
 
@@ -153,23 +155,134 @@ def analytics(request):
     return render(request, "reports/analytics.html", {"form": form, "reports": reports})
 
 
+MSG_EDIT_SAVED = "Абзац сохранён."
+MSG_PARAGRAPH_ADDED = "Абзац добавлен."
+MSG_PARAGRAPH_REVERTED = "Возвращён сформированный текст."
+MSG_SIGNOFF_SAVED = "Реквизиты и подпись сохранены."
+MSG_FINALISED = "Справка отмечена окончательной."
+MSG_REGENERATING = "Показатели пересчитываются; исправленные абзацы сохранятся."
+MSG_TEMPLATE_SAVED = "Шаблон загружен: следующие справки будут оформлены по нему."
+MSG_TEMPLATE_RESET = "Возвращён стандартный шаблон."
+
+
+def _paragraph_groups(report) -> list[tuple]:
+    """(section, stored paragraphs of that section) in the document's order, for the page."""
+    stored: dict[str, list] = {}
+    for paragraph in selectors.report_paragraphs(report=report):
+        stored.setdefault(paragraph.section, []).append(paragraph)
+    sections = narrative.sections(report.figures)
+    if not stored:  # a report built before paragraphs were stored: its generated text, read-only
+        return [(section, section.paragraphs) for section in sections]
+    return [(section, stored.get(section.key, [])) for section in sections]
+
+
 @login_required
 def analytic_report(request, pk):
     report = selectors.analytic_report_get(user=request.user, pk=pk)
-    context = {"report": report}
+    context = {
+        "report": report,
+        "can_edit": False,
+        "can_rebuild": request.user.is_regional and not report.is_final,
+    }
     if report.state == report.State.DONE:
+        context["can_edit"] = request.user.is_regional and not report.is_final and report.paragraphs.exists()
         context["title"] = narrative.title(report.figures)
-        context["sections"] = narrative.sections(report.figures)
+        context["period"] = narrative.period(report.figures)
+        context["groups"] = _paragraph_groups(report)
+        context["changed_count"] = sum(
+            1 for _, paragraphs in context["groups"] for p in paragraphs if p.generated_changed
+        )
+        context["signoff_form"] = SignoffForm(
+            initial={name: getattr(report, name) for name in services.SIGNOFF_FIELDS}
+        )
+        context["revisions"] = selectors.report_revisions(report=report, limit=20)
     template = "reports/_analytic_status.html" if request.htmx else "reports/analytic_report.html"
     return render(request, template, context)
+
+
+def _refusal(request, exc) -> None:
+    messages.error(request, str(exc))
 
 
 @login_required
 @require_POST
 def analytic_report_retry(request, pk):
     report = selectors.analytic_report_get(user=request.user, pk=pk)
-    if report.state == report.State.FAILED:
-        services.analytic_report_retry(report=report)
+    if report.state == report.State.FAILED or (
+        report.state == report.State.DONE and request.user.is_regional
+    ):
+        try:
+            services.analytic_report_retry(report=report)
+        except services.ReportRefused as exc:
+            _refusal(request, exc)
+        else:
+            if report.state != report.State.FAILED:
+                messages.info(request, MSG_REGENERATING)
+    return redirect("reports:analytic_report", pk=report.pk)
+
+
+@login_required
+@require_POST
+def analytic_report_paragraph(request, pk, paragraph_pk):
+    report = selectors.analytic_report_get(user=request.user, pk=pk)
+    paragraph = get_object_or_404(report.paragraphs, pk=paragraph_pk)
+    form = ParagraphForm(request.POST)
+    action = request.POST.get("action", "save")
+    try:
+        if not form.is_valid():
+            raise services.ReportRefused(services.MSG_PARAGRAPH_EMPTY)
+        text = form.cleaned_data["text"]
+        if action == "revert":
+            services.report_paragraph_revert(
+                report_id=report.pk, paragraph_id=paragraph.pk, user=request.user
+            )
+            messages.success(request, MSG_PARAGRAPH_REVERTED)
+        elif action == "add":
+            services.report_paragraph_add(
+                report_id=report.pk, after_id=paragraph.pk, text=text, user=request.user
+            )
+            messages.success(request, MSG_PARAGRAPH_ADDED)
+        else:
+            services.report_paragraph_update(
+                report_id=report.pk, paragraph_id=paragraph.pk, text=text, user=request.user
+            )
+            messages.success(request, MSG_EDIT_SAVED)
+    except services.ReportRefused as exc:
+        _refusal(request, exc)
+    return redirect(f"{reverse('reports:analytic_report', args=[report.pk])}#p-{paragraph.pk}")
+
+
+@login_required
+@require_POST
+def analytic_report_signoff(request, pk):
+    report = selectors.analytic_report_get(user=request.user, pk=pk)
+    form = SignoffForm(request.POST)
+    if form.is_valid():
+        try:
+            services.analytic_report_signoff_update(
+                report_id=report.pk, values=form.cleaned_data, user=request.user
+            )
+        except services.ReportRefused as exc:
+            _refusal(request, exc)
+        else:
+            messages.success(request, MSG_SIGNOFF_SAVED)
+    else:
+        messages.error(
+            request, "Проверьте реквизиты: " + "; ".join(e for errs in form.errors.values() for e in errs)
+        )
+    return redirect("reports:analytic_report", pk=report.pk)
+
+
+@login_required
+@require_POST
+def analytic_report_finalise(request, pk):
+    report = selectors.analytic_report_get(user=request.user, pk=pk)
+    try:
+        services.analytic_report_finalise(report_id=report.pk, user=request.user)
+    except services.ReportRefused as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(request, MSG_FINALISED)
     return redirect("reports:analytic_report", pk=report.pk)
 
 
@@ -182,3 +295,55 @@ def analytic_report_file(request, pk, kind):
     return FileResponse(
         field.open("rb"), as_attachment=True, filename=f"{report.campaign.slug}-{FILE_NAMES[kind]}"
     )
+
+
+# --- the Word template -----------------------------------------------------------------------------
+
+
+def _require_methodist(user) -> None:
+    if not user.is_regional:
+        raise PermissionDenied(services.MSG_REPORT_EDIT_ROLE)
+
+
+@login_required
+def analytic_template(request):
+    _require_methodist(request.user)
+    form = TemplateUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_template_upload(upload=form.cleaned_data["file"], user=request.user)
+        except TemplateError as exc:
+            form.add_error("file", str(exc))
+        else:
+            messages.success(request, MSG_TEMPLATE_SAVED)
+            return redirect("reports:analytic_template")
+    return render(
+        request,
+        "reports/analytic_template.html",
+        {
+            "form": form,
+            "current": services.template_current(),
+            "templates": selectors.report_templates()[:10],
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def analytic_template_download(request):
+    _require_methodist(request.user)
+    response = HttpResponse(
+        services.template_bytes(),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = 'attachment; filename="analytic-report-template.docx"'
+    return response
+
+
+@login_required
+@require_POST
+def analytic_template_reset(request):
+    _require_methodist(request.user)
+    services.report_template_reset(user=request.user)
+    messages.success(request, MSG_TEMPLATE_RESET)
+    return redirect("reports:analytic_template")

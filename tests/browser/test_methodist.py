@@ -55,9 +55,7 @@ def test_methodist_cycle(page, world, setup, shot):
     page.get_by_label("Мониторинг").select_option(label=setup.title)
     page.get_by_role("button", name="Сформировать справку").click()
     expect(page.get_by_role("link", name="Скачать DOCX")).to_be_visible(timeout=60000)
-    expect(
-        page.get_by_text("Организаций, использующих системы электронного документооборота")
-    ).to_be_visible()
+    expect(page.get_by_role("heading", name="Результаты мониторинга использования СЭД")).to_be_visible()
     shot(page, "methodist-analytics", full_page=False)
     with page.expect_download() as info:
         page.get_by_role("link", name="Скачать DOCX").click()

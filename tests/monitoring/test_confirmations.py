@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from core.russian import agree
+from core.russian import verb_for
 from monitoring import confirmations, workflow
 from monitoring.confirmations import MSG_CONFIRM_REQUIRED
 from monitoring.models import MunicipalityReview, ReportStatus, SchoolReport
@@ -21,7 +21,7 @@ def current(world):
     "n,word", [(1, "передан"), (2, "переданы"), (11, "переданы"), (21, "передан"), (46, "переданы")]
 )
 def test_agreement(n, word):
-    assert agree(n, "передан", "переданы") == word
+    assert verb_for(n, "передан", "переданы") == word
 
 
 def test_handover_text_counts_reports_under_review(world, current):

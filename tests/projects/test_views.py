@@ -384,3 +384,35 @@ def test_report_list_queries_do_not_grow(world, project, reports, client_for):
             )
             make_report(site, status=status)
     assert count() == small
+
+
+def test_project_keeps_information_channels(world, project, client_for):
+    from projects.forms import ProjectForm
+
+    assert "Электронной рассылки" in project.information_channels  # filled by the migration
+    client = client_for(world.methodist)
+    data = {name: getattr(project, name) for name in ProjectForm.Meta.fields}
+    data["information_channels"] = "Электронной рассылки.\nГруппы проекта в «ВКонтакте»."
+    assert client.post(url("project_edit", project.pk), data).status_code == 302
+    project.refresh_from_db()
+    assert project.information_channels.endswith("«ВКонтакте».")
+    assert "Каналы информирования" in client.get(url("project", project.pk)).content.decode()
+
+
+def test_assignment_report_keeps_examples_per_indicator(world, project, sites, client_for):
+    from projects.indicators import INDICATORS
+
+    client = client_for(world.coordinator_a)
+    client.post(url("assignment_start"), {"academic_year": _this_year()})
+    report_obj = AssignmentReport.objects.get(pilot_site=sites[0])
+    page = client.get(url("assignment_edit", report_obj.pk)).content.decode()
+    assert page.count("Что сделано, примеры") == len(INDICATORS) == 8
+    data = {
+        "version": report_obj.version,
+        "ext_events_count": "1",
+        "examples_2": "Конкурс «Мой электронный дневник» для 5–7 классов.",
+    }
+    assert client.post(url("assignment_edit", report_obj.pk), data).status_code == 302
+    report_obj.refresh_from_db()
+    assert report_obj.examples_2 == "Конкурс «Мой электронный дневник» для 5–7 классов."
+    assert report_obj.history.latest().history_user == world.coordinator_a

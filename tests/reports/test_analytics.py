@@ -266,9 +266,9 @@ def test_documents_contain_the_figures(world, known, tmp_path):
     assert data["orgs_total"] == 3 and data["as_of"] == "2017-09-01"
     text = "\n".join(p.text for p in Document(tmp_path / "report.docx").paragraphs)
     assert "66,7%" in text
-    assert "учтены данные 3 организаций из 2 муниципальных образований" in text
-    assert "Отказ от бумажного журнала: только 1 организация (33,3%)" in text
-    assert "В 2016-2017 учебном году — 2 — 66,7%" in text
+    assert "учтены данные 3 общеобразовательных организаций из 2 муниципальных образований" in text
+    assert "отказались от бумажного журнала 1 организация (33,3%)" in text
+    assert "2 (66,7%) (в 2016-2017 учебном году — 2 — 66,7%) используют" in text
     doc = Document(tmp_path / "report.docx")
     assert len(doc.inline_shapes) >= 2  # charts as images
     assert any(
@@ -396,4 +396,8 @@ def test_pilot_network_section(world, known, tmp_path):
     assert network["network_size"] == 2 and network["assignment_reports"] == 0
     assert {"assignment_reports_pct", "by_system"} <= set(network)
     text = "\n".join(p.text for p in Document(tmp_path / "report.docx").paragraphs)
-    assert "По реестру ПВП на 01.09.2017 г. в сети 2 организации (ТЭШ — 1, Дневник.ру — 1)" in text
+    assert (
+        "Региональная сеть, включающая 2 базовых образовательных учреждения (ПВП) из 1 муниципального "
+        "образования Томской области (по системам: ТЭШ — 1, Дневник.ру — 1)"
+    ) in text
+    assert "в сети ПВП 2 общеобразовательные организации, из них по системам: ТЭШ — 1, Дневник.ру — 1" in text

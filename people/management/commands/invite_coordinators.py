@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.russian import count
+from core.russian import agree
 from monitoring.models import Campaign
 from people.services import coordinators_invite
 from schools.command_args import find_municipality
@@ -27,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError(MSG_NO_CAMPAIGN.format(slug=campaign))
         mun = find_municipality(municipality) if municipality else None
         summary = coordinators_invite(campaign=found, user=None, municipality=mun, dry_run=dry_run)
-        invitations = count(len(summary.invited), "приглашение", "приглашения", "приглашений")
+        invitations = agree(len(summary.invited), "приглашение")
         if dry_run:
             self.stdout.write(f"Проверка, ничего не записано. Будет отправлено: {invitations}.")
         else:
@@ -38,20 +38,18 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             "Уже есть координатор или отправленное приглашение: "
-            + count(len(summary.already), "организация", "организации", "организаций")
+            + agree(len(summary.already), "организация")
             + "."
         )
         if summary.no_email:
             self.stdout.write(
                 "Нет пригодного e-mail в отчёте (графы 23 и 7): "
-                + count(len(summary.no_email), "организация", "организации", "организаций")
+                + agree(len(summary.no_email), "организация")
                 + ":"
             )
             for candidate in summary.no_email:
                 self.stdout.write(f"  {candidate.school.municipality.name}: {candidate.school.short_name}")
         if summary.skipped:
-            self.stdout.write(
-                "Пропущено: " + count(len(summary.skipped), "организация", "организации", "организаций") + ":"
-            )
+            self.stdout.write("Пропущено: " + agree(len(summary.skipped), "организация") + ":")
             for candidate, reason in summary.skipped:
                 self.stdout.write(f"  {candidate.school.short_name} ({candidate.contact.email}): {reason}")
