@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "projects",
     "reports",
     "people",
+    "programmes",
     "rcro_portal",
 ]
 
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.role",
+                "programmes.context_processors.programme_nav",
             ],
         },
     },
@@ -217,6 +219,10 @@ CELERY_BEAT_SCHEDULE = {
     "review-digest": {
         "task": "monitoring.send_review_digest",
         "schedule": crontab(hour=8, minute=0),
+    },
+    "programme-progress-reminders": {
+        "task": "programmes.send_progress_reminders",
+        "schedule": crontab(hour=9, minute=30),
     },
 }
 # After the deadline, reminders go on every this many days.

@@ -3,6 +3,7 @@ from django.db.models import Count
 
 from accounts.demo import DEMO_PASSWORD, seed_users
 from monitoring.demo import explain_demo_warnings, seed_campaigns
+from programmes.demo import seed_programmes
 from rcro_portal.project_demo import seed_projects
 from schools.demo import seed_organisations
 from schools.models import Branch, Municipality, School
@@ -38,4 +39,4 @@ class Command(BaseCommand):
 
     def _extra_seeders(self):
         """Seeders of the apps above, run after organisations and users exist."""
-        return [seed_campaigns, seed_projects, explain_demo_warnings]
+        return [seed_campaigns, seed_projects, seed_programmes, explain_demo_warnings]
