@@ -12,6 +12,8 @@ disagree about a report. The rules themselves live in :mod:`monitoring.rules`.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from vendors.selectors import nearest_counts, vendor_figures
+
 from . import services
 from .models import Campaign, SchoolReport
 from .rules import CheckResult, check_report
@@ -23,6 +25,7 @@ class Comparison:
 
     previous: dict | None  # last campaign's report as the checks take it, or None
     registry_pilot_site: bool | None  # None when no registry is kept
+    vendor: dict | None = None  # the vendor's figures for the nearest date, or None
 
 
 class Comparisons:
@@ -33,9 +36,11 @@ class Comparisons:
         self.campaign = campaign
         self.registry = services.registry_pilot_school_ids(campaign.as_of)
         self._previous: dict[int, dict | None] = {}
+        self._vendor: dict[int, dict | None] = {}
         self._complete = False
         if school_ids is not None:
             ids = list(school_ids)
+            self._vendor = {pk: vendor_figures(c) for pk, c in nearest_counts(ids, campaign.as_of).items()}
             self._previous = dict.fromkeys(ids)
             if campaign.previous_id:
                 for report in SchoolReport.objects.filter(
@@ -66,9 +71,11 @@ class Comparisons:
             )
         if school_id not in self._previous:
             self._previous[school_id] = _previous_values(self.campaign, school_id)
+            self._vendor[school_id] = _vendor_values(self.campaign, school_id)
         return Comparison(
             previous=self._previous[school_id],
             registry_pilot_site=None if self.registry is None else school_id in self.registry,
+            vendor=self._vendor.get(school_id),
         )
 
 
@@ -83,11 +90,16 @@ def _previous_values(campaign: Campaign, school_id: int) -> dict | None:
     return services.report_values(previous)
 
 
+def _vendor_values(campaign: Campaign, school_id: int) -> dict | None:
+    return vendor_figures(nearest_counts([school_id], campaign.as_of).get(school_id))
+
+
 def comparison_for(campaign: Campaign, school_id: int) -> Comparison:
-    """Last year's values and the registry status of one school in the campaign."""
+    """Last year's values, the registry status and the vendor's figures of one school in the campaign."""
     return Comparison(
         previous=_previous_values(campaign, school_id),
         registry_pilot_site=services.registry_pilot_status(school_id, campaign.as_of),
+        vendor=_vendor_values(campaign, school_id),
     )
 
 
@@ -111,6 +123,7 @@ def check_saved_report(
         explanations=report.warning_notes,
         registry_pilot_site=comparison.registry_pilot_site,
         raw_input=report.raw_input,
+        vendor_figures=comparison.vendor,
     )
 
 
@@ -149,6 +162,7 @@ def check_input(
         explanations=merged_explanations(report.warning_notes if report else {}, explanations or {}),
         registry_pilot_site=comparison.registry_pilot_site,
         raw_input=dict(raw_input or {}),
+        vendor_figures=comparison.vendor,
     )
 
 

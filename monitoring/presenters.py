@@ -12,7 +12,7 @@ from core.meta import model_field as report_field
 
 from .columns import COLUMN_BY_NUMBER, COLUMN_OF_FIELD, SECTIONS
 from .models import COUNT_FIELDS, ReportStatus, SchoolReport, WorkflowEvent
-from .rules import COUNT_CHANGE_WARNING_PCT, CheckResult, required_fields
+from .rules import COUNT_CHANGE_WARNING_PCT, CheckResult, required_fields, vendor_difference_pct
 from .selectors import VALUE_FIELDS, report_snapshot
 
 
@@ -249,3 +249,26 @@ def changes_since_last_review(report: SchoolReport) -> tuple[WorkflowEvent | Non
             return None, []
         current, base = report_snapshot(report), events[0]
     return base, snapshot_diff(base.snapshot, current)
+
+
+def vendor_rows(report: SchoolReport | None, figures: dict | None) -> dict | None:
+    """Columns 10, 15–18 next to the vendor's figures for the nearest date, with the difference.
+    ``figures`` as :func:`vendors.selectors.vendor_figures` gives them."""
+    if report is None or not figures:
+        return None
+    rows = []
+    for name, theirs in figures["values"].items():
+        ours = getattr(report, name)
+        rows.append(
+            {
+                "column": COLUMN_OF_FIELD[name],
+                "label": COLUMN_BY_NUMBER[COLUMN_OF_FIELD[name]].short
+                or COLUMN_BY_NUMBER[COLUMN_OF_FIELD[name]].label,
+                "ours": ours,
+                "theirs": theirs,
+                "difference": None if ours is None else ours - theirs,
+                "pct": None if ours is None else round(vendor_difference_pct(ours, theirs)),
+            }
+        )
+    rows.sort(key=lambda r: r["column"])
+    return {"vendor": figures["vendor"], "as_of": figures["as_of"], "rows": rows}

@@ -7,6 +7,7 @@ plain values (a dict of field → value, as the model holds them), so any source
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
@@ -53,6 +54,9 @@ MSG_PILOT_REGISTRY = (
 MSG_MODULES_UNNAMED = (
     "Графа 14: классов, использующих другие модули, — {count}; укажите, какие это модули "
     "(турникет, библиотека, столовая или другие) и чьей разработки."
+)
+MSG_VENDOR_DIFF = (
+    "По данным разработчика ({vendor}, на {date}) — {theirs}, в отчёте — {ours}: расхождение больше {pct}%."
 )
 MSG_WARNING_UNEXPLAINED = "Подтвердите предупреждение: напишите короткое пояснение для проверяющего."
 
@@ -289,6 +293,36 @@ def check_registry(values: dict, registry_pilot_site: bool | None) -> list[Findi
     return [Finding(WARNING, "pilot_registry", "pilot_site", message)]
 
 
+def vendor_difference_pct(ours: int, theirs: int) -> float:
+    """How far the school's value is from the vendor's, in percent of the vendor's figure."""
+    if theirs == 0:
+        return 0.0 if ours == 0 else 100.0
+    return abs(ours - theirs) * 100 / theirs
+
+
+def check_vendor_figures(values: dict, vendor: dict | None) -> list[Finding]:
+    """Warnings: columns 10, 15–18 differ from the vendor's figure for the nearest date by more than
+    ``VENDOR_DIFF_WARNING_PCT`` percent (``vendor`` as :func:`vendors.selectors.vendor_figures` gives it)."""
+    if not vendor:
+        return []
+    threshold = settings.VENDOR_DIFF_WARNING_PCT
+    findings = []
+    for name, theirs in vendor["values"].items():
+        ours = values.get(name)
+        if ours is None or theirs is None or ours < 0:
+            continue
+        if vendor_difference_pct(ours, theirs) > threshold:
+            message = MSG_VENDOR_DIFF.format(
+                vendor=vendor["vendor"],
+                date=vendor["as_of"].strftime("%d.%m.%Y"),
+                theirs=theirs,
+                ours=ours,
+                pct=threshold,
+            )
+            findings.append(Finding(WARNING, f"vendor:{name}", name, message))
+    return findings
+
+
 def check_required(values: dict, branches: list[dict]) -> list[Finding]:
     """Before submission: required fields (more when the school uses a system) and branch systems."""
     findings = []
@@ -326,6 +360,7 @@ def check_report(
     explanations: dict | None = None,
     registry_pilot_site: bool | None = None,
     raw_input: dict | None = None,
+    vendor_figures: dict | None = None,
 ) -> CheckResult:
     """Check one report.
 
@@ -348,6 +383,7 @@ def check_report(
         *check_change_since_last_year(values, previous),
         *check_plausibility(values),
         *check_registry(values, registry_pilot_site),
+        *check_vendor_figures(values, vendor_figures),
     ]
     if for_submission:
         warnings = [f for f in findings if f.level == WARNING]

@@ -9,11 +9,11 @@ from django.views.decorators.http import require_POST
 
 from . import comments, confirmations, presenters, selectors, services
 from .actions import report_actions
-from .checks import check_saved_report
+from .checks import check_saved_report, comparison_for
 from .forms import CampaignForm
 from .history import report_history
 from .models import WorkflowEvent
-from .presenters import build_sections, required_progress
+from .presenters import build_sections, required_progress, vendor_rows
 from .report_page import ReportEditPage
 from .rules import CheckResult
 
@@ -194,6 +194,7 @@ def report_detail(request, slug, school_pk):
             result,
             sections=build_sections(report=report, previous=previous, result=result),
             history=report_history(report) if report else [],
+            vendor=vendor_rows(report, comparison_for(campaign, school.pk).vendor if report else None),
             actions=actions,
             **comments.report_comments(report),
             **review,

@@ -155,15 +155,16 @@ def coordinator_candidates(
     schools = campaign_schools_for_invitations(user=user, campaign=campaign, municipality=municipality)
     if school_ids is not None:
         schools = schools.filter(pk__in=list(school_ids))
-    schools = list(schools)
-    ids = [s.pk for s in schools]
+    school_list = list(schools)
+    ids = [s.pk for s in school_list]
     contacts = school_contacts(campaign=campaign, school_ids=ids)
     coordinators = (
         User.objects.filter(role=Role.COORDINATOR, is_active=True, school_id__in=ids)
         .annotate(has_open_invitation=Exists(_open_invitations().filter(user=OuterRef("pk"))))
         .values_list("school_id", "has_open_invitation")
     )
-    active, invited = set(), set()
+    active: set[int] = set()
+    invited: set[int] = set()
     for school_id, has_open in coordinators:
         (invited if has_open else active).add(school_id)
     emails = {c.email for c in contacts.values() if c.email}
@@ -180,7 +181,7 @@ def coordinator_candidates(
     )
     seen = set()
     result = []
-    for school in schools:
+    for school in school_list:
         contact = contacts.get(school.pk) or SchoolContact("", "", "")
         if school.pk in active:
             status = CandidateStatus.HAS_COORDINATOR

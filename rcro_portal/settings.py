@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "import_export",
     "django_filters",
     "django_htmx",
+    "rest_framework",
+    "rest_framework_api_key",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "schools",
     "monitoring",
@@ -62,6 +66,8 @@ INSTALLED_APPS = [
     "reports",
     "people",
     "programmes",
+    "vendors",
+    "api",
     "rcro_portal",
 ]
 
@@ -272,4 +278,30 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
+}
+
+# --- API for the EDMS vendors and the Department (api/, README «API») ----------------------------
+VENDOR_BATCH_MAX = env.int("VENDOR_BATCH_MAX", default=5000)  # records in one batch of counts
+# A vendor's figure differing from the school's by more than this many percent is a warning.
+VENDOR_DIFF_WARNING_PCT = env.int("VENDOR_DIFF_WARNING_PCT", default=20)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiKeyRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_key": env.str("API_KEY_RATE", default="120/min")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API портала мониторинга СЭД",
+    "DESCRIPTION": "Данные разработчиков СЭД по организациям, обращения к разработчикам, "
+    "утверждённые показатели мониторинга для Департамента. Ключ: заголовок `Authorization: Api-Key <ключ>`.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }

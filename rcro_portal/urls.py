@@ -31,6 +31,8 @@ urlpatterns = [
     path("tables/", include("reports.urls")),
     path("people/", include("people.urls")),
     path("programmes/", include("programmes.urls")),
+    path("api/", include("api.urls")),
+    path("vendors/", include("vendors.urls")),
     path("admin/", admin.site.urls),
 ]
 # Generated files are never served from MEDIA_URL: every download goes through a view that

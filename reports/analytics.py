@@ -20,6 +20,8 @@ from projects.analytics import indicator_examples, network_changes, pilot_networ
 from projects.models import Project
 from schools.models import Municipality
 
+from .discrepancies import vendor_summary
+
 # --- Thresholds of the «Проблемы» section, in one place -------------------------------------------
 MIN_TEACHER_WORKSTATIONS_PER_TEACHER = 0.5  # teacher workstations per teacher using the EDMS
 MIN_PARENTS_PER_STUDENT = 0.3  # registered parents per student
@@ -478,6 +480,11 @@ def _project(scope: Scope, f: dict) -> dict:
     }
 
 
+def _vendors(scope: Scope, f: dict) -> dict:
+    """What the vendors' systems count against the schools' reports (see ``reports.discrepancies``)."""
+    return {"vendors": vendor_summary(scope.reports, scope.campaign.as_of)}
+
+
 def _conclusions(scope: Scope, f: dict) -> dict:
     return {"conclusions": conclusions(f)}
 
@@ -492,6 +499,7 @@ FIGURE_STEPS: tuple[FigureStep, ...] = (
     _changes_and_problems,
     _previous_year,
     _project,
+    _vendors,
     _conclusions,
 )
 

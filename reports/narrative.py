@@ -719,6 +719,37 @@ def _appendix_municipalities(f: dict) -> Section | None:
     return s
 
 
+VENDOR_COLUMN_NAMES = {
+    10: "родителей (графа 10)",
+    15: "обучающихся всего (графа 15)",
+    16: "обучающихся в СЭД (графа 16)",
+    17: "педагогов всего (графа 17)",
+    18: "педагогов в СЭД (графа 18)",
+}
+
+
+def _vendors(f: dict) -> Section | None:
+    """«По данным разработчиков…»: the schools' figures next to what the vendors' systems count."""
+    v = f.get("vendors")
+    if not v or not v["schools_compared"]:
+        return None
+    s = Section("vendors", "По данным разработчиков СЭД")
+    s.add(
+        "compared",
+        f"По данным разработчиков СЭД, переданным в портал, сопоставлены отчёты "
+        f"{ru.orgs_genitive(v['schools_compared'])}. Расхождение больше {v['threshold']}% хотя бы по одному "
+        f"показателю — у {ru.orgs_genitive(v['schools_over_threshold'])}.",
+    )
+    rows = [
+        [VENDOR_COLUMN_NAMES.get(t["column"], f"графа {t['column']}"), ru.num(t["ours"]), ru.num(t["theirs"])]
+        for t in v["totals"]
+    ]
+    s.tables.append(
+        Table(["Показатель", "По отчётам организаций", "По данным разработчиков"], rows, [7.0, 4.7, 4.7])
+    )
+    return s
+
+
 SECTION_BUILDERS = (
     _intro,
     _infrastructure,
@@ -726,6 +757,7 @@ SECTION_BUILDERS = (
     _channels,
     _assignment_reports,
     _monitoring,
+    _vendors,
     _network_year,
     _results,
     _problems,

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import discrepancy_views, views
 
 app_name = "reports"
 
@@ -24,6 +24,7 @@ urlpatterns = [
         name="analytic_report_file",
     ),
     path("<slug:slug>/export/", views.export, name="export"),
+    path("<slug:slug>/vendors/", discrepancy_views.discrepancies, name="discrepancies"),
     path("<slug:slug>/import/", views.import_upload, name="import"),
     path("exports/<int:pk>/", views.export_job, name="export_job"),
     path("exports/<int:pk>/download/", views.export_job_download, name="export_job_download"),
