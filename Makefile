@@ -6,7 +6,7 @@ STAMP := $(VENV)/.requirements-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv lint format typecheck migrate seed worker clean
+.PHONY: run test venv lint format typecheck migrate seed worker clean backup restore
 
 $(STAMP): requirements.txt
 	@echo "==> [1/4] Виртуальное окружение $(VENV)"
@@ -51,6 +51,22 @@ format: venv
 ## make worker: a Celery worker with beat (needs REDIS_URL)
 worker: venv
 	$(BIN)/celery -A rcro_portal worker --beat --loglevel=info
+
+## make backup: a dump of the PostgreSQL database in DATABASE_URL (pg_dump -Fc) to var/backups/
+BACKUP_DIR ?= var/backups
+backup:
+	@test -n "$$DATABASE_URL" || { echo "Укажите DATABASE_URL (postgres://…) — резервная копия делается только для PostgreSQL."; exit 1; }
+	@mkdir -p $(BACKUP_DIR)
+	pg_dump --format=custom --no-owner --no-privileges --dbname="$$DATABASE_URL" \
+		--file=$(BACKUP_DIR)/rcro-$$(date +%Y%m%d-%H%M%S).dump
+	@ls -1t $(BACKUP_DIR)/*.dump | head -n1
+
+## make restore BACKUP=var/backups/rcro-….dump: restore a dump into DATABASE_URL (replaces its objects)
+restore:
+	@test -n "$$DATABASE_URL" || { echo "Укажите DATABASE_URL (postgres://…)."; exit 1; }
+	@test -n "$(BACKUP)" || { echo "Укажите файл: make restore BACKUP=var/backups/rcro-….dump"; exit 1; }
+	pg_restore --clean --if-exists --no-owner --no-privileges --exit-on-error --single-transaction \
+		--dbname="$$DATABASE_URL" "$(BACKUP)"
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
+from .history import history_with_ip
+
 
 class Role(models.TextChoices):
     NONE = "", "без роли"
@@ -43,8 +45,8 @@ class User(AbstractUser):
         verbose_name="организация",
         help_text="Только для координаторов ОО.",
     )
-    # Who changed a person's role, organisation or access, and when; logins are not kept here.
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Who changed a person's record, when, from which address (passwords and logins excluded).
+    history = history_with_ip(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = "пользователь"

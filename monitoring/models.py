@@ -4,9 +4,9 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
 
 # ReportStatus and TransitionLog live in core (shared with projects); other code still imports them from here.
+from accounts.history import history_with_ip
 from core.models import ReportStatus, TransitionLog
 from schools.models import Branch, EdmsSystem, School
 
@@ -46,7 +46,7 @@ class Campaign(models.Model):
     created_at = models.DateTimeField("создан", auto_now_add=True)
     opened_at = models.DateTimeField("открыт", null=True, blank=True)
     closed_at = models.DateTimeField("закрыт", null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["created_at"])
+    history = history_with_ip(excluded_fields=["created_at"])
 
     class Meta:
         verbose_name = "мониторинг"
@@ -228,7 +228,7 @@ class SchoolReport(models.Model):
     )
     submitted_at = models.DateTimeField("отправлен", null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "version"])
+    history = history_with_ip(excluded_fields=["created_at", "updated_at", "version"])
 
     class Meta:
         verbose_name = "отчёт организации"
@@ -279,7 +279,7 @@ class ReportBranch(models.Model):
     responsible_position = models.CharField("должность ответственного", max_length=200, blank=True)
     responsible_phone = models.CharField("телефон ответственного", max_length=60, blank=True)
     responsible_email = models.CharField("e-mail ответственного", max_length=254, blank=True)
-    history = HistoricalRecords()
+    history = history_with_ip()
 
     class Meta:
         verbose_name = "строка филиала"
@@ -310,7 +310,7 @@ class ReportEvent(models.Model):
     students = models.IntegerField("обучающихся", default=0)
     teachers = models.IntegerField("педагогов", default=0)
     position = models.PositiveSmallIntegerField("порядок", default=0)
-    history = HistoricalRecords()
+    history = history_with_ip()
 
     class Meta:
         verbose_name = "участие в мероприятии"
@@ -476,7 +476,7 @@ class ReportComment(models.Model):
         related_name="+",
         verbose_name="учёл",
     )
-    history = HistoricalRecords()
+    history = history_with_ip()
 
     class Meta:
         verbose_name = "замечание к полю"

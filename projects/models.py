@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
 
+from accounts.history import history_with_ip
 from core.models import ReportStatus, TransitionLog
 from schools.models import EdmsSystem, School
 
@@ -42,7 +42,7 @@ class Project(models.Model):
         help_text="Как ПВП информируют о событиях проекта: по одному каналу на строку (для аналитической справки).",
     )
     updated_at = models.DateTimeField("изменён", auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = history_with_ip(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = "региональный проект"
@@ -113,7 +113,7 @@ class PilotSite(models.Model):
     )
     leave_reason = models.TextField("причина выхода", blank=True)
     created_at = models.DateTimeField("создана", auto_now_add=True)
-    history = HistoricalRecords(excluded_fields=["created_at"])
+    history = history_with_ip(excluded_fields=["created_at"])
 
     objects = PilotSiteQuerySet.as_manager()
 
@@ -362,7 +362,7 @@ class AssignmentReport(models.Model):
         related_name="+",
         verbose_name="изменил",
     )
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "version"])
+    history = history_with_ip(excluded_fields=["created_at", "updated_at", "version"])
 
     class Meta:
         verbose_name = "отчёт об исполнении технического задания"

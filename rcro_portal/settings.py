@@ -16,6 +16,9 @@ Environment variables:
     INVITATION_VALID_DAYS  days an invitation link stays valid (default 7)
     DEFAULT_FROM_EMAIL  sender of notifications
     MEDIA_ROOT          where generated files (exports, reports) are kept
+    SESSION_IDLE_MINUTES  a session ends after this many minutes without requests (default 60)
+    TRUSTED_PROXIES     comma-separated addresses/networks of the reverse proxies whose
+                        X-Forwarded-For is believed (default: none)
 """
 
 from datetime import timedelta
@@ -59,7 +62,9 @@ INSTALLED_APPS = [
     "rest_framework_api_key",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "health_check",
     "accounts",
+    "audit",
     "schools",
     "monitoring",
     "projects",
@@ -73,6 +78,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -82,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "core.middleware.NoStoreMiddleware",
+    "audit.middleware.AccessJournalMiddleware",
     # Must be last: it turns a lockout raised by the backend into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -135,9 +143,14 @@ AUTHENTICATION_BACKENDS = [
     # Username or e-mail address (any letter case); django-axes above still counts the attempts.
     "accounts.backends.EmailOrUsernameBackend",
 ]
+# Checked when a password is set or changed (existing passwords keep working until then).
+PASSWORD_MIN_LENGTH = 12
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -145,15 +158,18 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# django-axes: lock a username on one address after repeated wrong passwords.
+# django-axes: repeated wrong passwords lock the account, counted per account over all addresses
+# (guessing one account from many addresses) as well as per account and address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+# The client's address: X-Forwarded-For is believed only from the proxies in TRUSTED_PROXIES.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
 # Attempts by e-mail address and by username count for the same account.
 AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 AXES_VERBOSE = False
 
 # --- Internationalisation ---------------------------------------------------------------------
@@ -258,7 +274,27 @@ ANALYTIC_REPORT_SIGNATORY_NAME = env.str("ANALYTIC_REPORT_SIGNATORY_NAME", defau
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 60 * 60 * 12
+# A session ends after SESSION_IDLE_MINUTES without requests; every request (the form's autosave
+# too) starts the period again.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=60)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+# Content-Security-Policy (django-csp 4): scripts and styles only from the portal itself; no inline
+# scripts or handlers. Inline style attributes stay allowed (progress bars set their width).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from projects.urls import urlpatterns as project_urlpatterns
+from rcro_portal import journal_views
+from rcro_portal.health import HealthView
 from rcro_portal.views import home
 from reports.reconciliation_views import reconciliation
 
@@ -33,7 +35,23 @@ urlpatterns = [
     path("programmes/", include("programmes.urls")),
     path("api/", include("api.urls")),
     path("vendors/", include("vendors.urls")),
+    path(
+        "journal/",
+        include(
+            (
+                [
+                    path("", journal_views.journal, name="journal"),
+                    path("export/", journal_views.journal_export, name="journal_export"),
+                ],
+                "audit",
+            )
+        ),
+    ),
+    # For the load balancer: no sign-in, no personal data.
+    path("health/", HealthView.as_view(), name="health"),
     path("admin/", admin.site.urls),
 ]
 # Generated files are never served from MEDIA_URL: every download goes through a view that
 # checks who is asking.
+
+handler500 = "core.views.server_error"

@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from api.auth import MSG_KEY_INVALID
 from api.models import ApiCall, ApiKey
+from audit.models import AccessEvent
 from reports.analytics import compute_figures
 from schools.models import EdmsSystem
 from vendors import services as vendor_services
@@ -57,6 +58,9 @@ def test_push_twice_changes_nothing_and_is_audited(vendor_key, api_client):
     assert VendorCount.objects.get().source == "ТЭШ"
     calls = list(ApiCall.objects.order_by("at"))
     assert [(c.key_name, c.method, c.status) for c in calls] == [("ТЭШ", "POST", 200)] * 2
+    journal = list(AccessEvent.objects.filter(kind=AccessEvent.Kind.API_CALL).order_by("pk"))
+    assert [e.username for e in journal] == ["ключ «ТЭШ»"] * 2
+    assert all(COUNTS in e.detail and "200" in e.detail for e in journal)
     key.refresh_from_db()
     assert key.last_used_at is not None
 

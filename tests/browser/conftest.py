@@ -25,7 +25,6 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
 
 
 def pytest_collection_modifyitems(items):
@@ -60,8 +59,15 @@ def page(browser, live_server):
     context.set_default_timeout(15000)
     page = context.new_page()
     page.base_url = live_server.url
+    # The Content-Security-Policy must not block anything the portal itself uses.
+    refused = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     yield page
     context.close()
+    assert not refused, f"CSP blocked: {refused}"
 
 
 @pytest.fixture
@@ -91,7 +97,8 @@ def logout(page):
 
 def axe_violations(page, impacts=("serious", "critical")):
     """Accessibility problems axe-core finds on the current page (only the serious ones)."""
-    page.add_script_tag(path=str(AXE))
+    # From the portal's own static files: the Content-Security-Policy refuses inline scripts.
+    page.add_script_tag(url=page.base_url + "/static/vendor/axe-core/axe.min.js")
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         f"{v['id']}: {v['help']} ({len(v['nodes'])})"

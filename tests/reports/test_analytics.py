@@ -163,7 +163,7 @@ def test_adopters_are_counted_apart_from_switchers(world, known):
         ("МБОУ «СОШ № 76»", "«Электронная школа» (ТЭШ)"),
         (world.school_b2.short_name, "«Электронная школа» (ТЭШ)"),
     ]
-    text = " ".join(p for section in sections(f) for p in section.paragraphs)
+    text = " ".join(p.text for section in sections(f) for p in section.paragraphs)
     assert "Начали использовать систему" in text and ru.orgs(2) in text
 
 

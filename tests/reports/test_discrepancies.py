@@ -71,4 +71,7 @@ def test_analytic_report_section(data):
     assert figures["vendors"]["schools_over_threshold"] == 1
     titles = [s.title for s in sections(figures)]
     assert "По данным разработчиков СЭД" in titles
-    assert titles.index("По данным разработчиков СЭД") == titles.index("Результаты мониторинга использования СЭД") + 1
+    assert (
+        titles.index("По данным разработчиков СЭД")
+        == titles.index("Результаты мониторинга использования СЭД") + 1
+    )

@@ -287,7 +287,7 @@ def test_two_years_of_workbooks_load_faithfully_on_a_fresh_database(tmp_path, ca
     assert sorted(expected17["adopted"]) == ["МБОУ «Наумовская СОШ»", "МБОУ «Шегарская СОШ № 2»"]
     switched = next(s for s in f["switched"])
     assert switched["notes"] == SWITCH_NOTE
-    text = " ".join(p for section in sections(f) for p in section.paragraphs)
+    text = " ".join(p.text for section in sections(f) for p in section.paragraphs)
     assert "Начали использовать систему" in text
 
     # The school that stopped using its system carries the explained warning from the import.
