@@ -2,7 +2,8 @@
 
 from django import forms
 
-from core.forms import MSG_NOT_A_NUMBER, CountField  # noqa: F401 - MSG_NOT_A_NUMBER is imported from here too
+from core.bounds import RAW_INPUT_MAX, TEXT_MAX, strip_control_chars
+from core.forms import MSG_NOT_A_NUMBER, CountField, SafeTextMixin, harden_text_fields  # noqa: F401 - MSG_NOT_A_NUMBER is imported from here too
 from schools.selectors import system_choices
 
 from .models import COUNT_FIELDS, Campaign, SchoolReport
@@ -76,14 +77,20 @@ class ReportForm(SharedSystemChoicesMixin, forms.Form):
         self.fields["confirm_all"] = forms.BooleanField(
             required=False, label="Подтвердить все значения, перенесённые из прошлого года"
         )
+        harden_text_fields(self)
 
     def values(self) -> dict:
         """Converted values of the fields that were valid."""
         return {name: self.cleaned_data[name] for name in VALUE_FIELDS if name in self.cleaned_data}
 
     def raw_invalid(self) -> dict:
-        """What the user typed into fields that could not be converted, so a draft keeps it."""
-        return {name: self.data.get(name, "") for name in VALUE_FIELDS if name in self.errors}
+        """What the user typed into fields that could not be converted, so a draft keeps it: without
+        control characters and cut to ``RAW_INPUT_MAX`` (it is only shown again for correcting)."""
+        return {
+            name: strip_control_chars(str(self.data.get(name, "")))[:RAW_INPUT_MAX]
+            for name in VALUE_FIELDS
+            if name in self.errors
+        }
 
     def confirmed(self) -> set[str]:
         if self.cleaned_data.get("confirm_all"):
@@ -96,13 +103,14 @@ class ReportForm(SharedSystemChoicesMixin, forms.Form):
         found = {}
         for key, text in self.data.items():
             if key.startswith(prefix):
-                for code in key[len(prefix) :].split("|"):
+                clean = strip_control_chars(str(text))[:TEXT_MAX]
+                for code in strip_control_chars(key[len(prefix) :])[:1000].split("|"):
                     if code:
-                        found[code] = text
+                        found[code[:100]] = clean
         return found
 
 
-class BranchRowForm(SharedSystemChoicesMixin, forms.Form):
+class BranchRowForm(SafeTextMixin, SharedSystemChoicesMixin, forms.Form):
     branch_id = forms.IntegerField(widget=forms.HiddenInput)
     system = forms.ModelChoiceField(
         queryset=system_choices(), required=False, empty_label="— выберите систему —", label="Система"
@@ -122,7 +130,7 @@ class BranchRowForm(SharedSystemChoicesMixin, forms.Form):
         }
 
 
-class EventRowForm(forms.Form):
+class EventRowForm(SafeTextMixin, forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     title = forms.CharField(
         required=False,

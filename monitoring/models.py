@@ -7,6 +7,7 @@ from django.db.models import F, Q
 
 # ReportStatus and TransitionLog live in core (shared with projects); other code still imports them from here.
 from accounts.history import history_with_ip
+from core.bounds import COUNT_MAX
 from core.models import ReportStatus, TransitionLog
 from schools.models import Branch, EdmsSystem, School
 
@@ -108,7 +109,11 @@ CHECKED_STATES = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 
 def _report_constraints():
     editable = Q(status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED])
-    constraints = []
+    # Every door checks counts against core.bounds; the database holds the same range.
+    within_bounds = Q()
+    for field in COUNT_FIELDS:
+        within_bounds &= Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__range": (-COUNT_MAX, COUNT_MAX)})
+    constraints = [models.CheckConstraint(condition=within_bounds, name="report_counts_within_bounds")]
     for field in COUNT_FIELDS:
         constraints.append(
             models.CheckConstraint(
@@ -319,6 +324,10 @@ class ReportEvent(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(students__gte=0) & Q(teachers__gte=0), name="reportevent_counts_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(students__lte=COUNT_MAX) & Q(teachers__lte=COUNT_MAX),
+                name="reportevent_counts_within_bounds",
             ),
             models.CheckConstraint(condition=~Q(title=""), name="reportevent_title_not_empty"),
         ]

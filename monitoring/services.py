@@ -7,6 +7,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.models import User
+from core.bounds import (
+    RAW_INPUT_MAX,
+    InputOutOfBounds,
+    char_limits,
+    count_problem,
+    require_within_bounds,
+    text_problem,
+)
 from core.errors import ServiceError
 from projects import registry
 from schools.models import School
@@ -369,6 +377,29 @@ class ReportInput:
     explanation_source: str = "form"
 
 
+def report_input_check_bounds(data: ReportInput) -> None:
+    """The service-level guard: whatever door the input came through (form, import, script), no
+    control character, count out of range or over-long text is written. Raises
+    :class:`InputOutOfBounds` (a :class:`ServiceError` with a Russian message)."""
+    require_within_bounds(data.values, limits=char_limits(SchoolReport))
+    branch_limits = char_limits(ReportBranch)
+    for values in data.branches.values():
+        require_within_bounds(values, limits=branch_limits, label="Филиал: ")
+    for item in data.events or ():
+        problem = text_problem(item.get("title"), limit=300) or next(
+            (
+                p
+                for p in (count_problem(item.get(k), allow_negative=False) for k in ("students", "teachers"))
+                if p
+            ),
+            None,
+        )
+        if problem:
+            raise InputOutOfBounds(f"Мероприятие: {problem}")
+    require_within_bounds(data.raw_input, limits=dict.fromkeys(data.raw_input, RAW_INPUT_MAX))
+    require_within_bounds(data.explanations)
+
+
 @transaction.atomic
 def report_save(
     *,
@@ -383,6 +414,7 @@ def report_save(
     Two people editing at once: the one whose form was built on an older version gets
     :class:`ReportConflict` and nothing is written.
     """
+    report_input_check_bounds(data)
     report = (
         SchoolReport.objects.select_for_update(of=("self",))
         .select_related("campaign", "school", "updated_by")
@@ -508,6 +540,7 @@ def report_load_accepted(
     *, campaign: Campaign, school: School, data: ReportInput, user: User
 ) -> SchoolReport:
     """Load a closed campaign's report from an old table, as accepted, for year-over-year comparison."""
+    report_input_check_bounds(data)
     if not user.is_regional:
         raise ReportLocked(MSG_PAST_ONLY_METHODISTS)
     if SchoolReport.objects.filter(campaign=campaign, school=school).exists():

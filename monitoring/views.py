@@ -270,6 +270,9 @@ def report_edit(request, slug, school_pk):
         except services.ReportInvalid as exc:
             messages.error(request, str(exc))
             result, status = exc.result, 422
+        except services.ServiceError as exc:  # input out of bounds: nothing written
+            messages.error(request, str(exc))
+            result, status = page.check_typed(), 422
         else:
             stamp = time_format(timezone.localtime(), "H:i")
             problems = len(result.errors) + len(page.event_errors)

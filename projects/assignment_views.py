@@ -178,6 +178,9 @@ def report_edit(request, report_pk):
             except services.TransitionRefused as exc:
                 messages.error(request, str(exc))
                 return redirect("projects:assignment", report_pk=report.pk)
+            except services.ServiceError as exc:  # input out of bounds (core.bounds): nothing written
+                messages.error(request, str(exc))
+                status = 422
             else:
                 messages.success(request, f"Сохранено в {timezone.localtime():%H:%M}.")
                 return redirect("projects:assignment", report_pk=report.pk)

@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.db import models
 
-from core.forms import CountField
+from core.forms import CountField, harden_text_fields
 from core.models import ReportStatus
 from schools.models import EdmsSystem, Municipality, School
 from schools.selectors import system_choices
@@ -188,6 +188,7 @@ class AssignmentReportForm(forms.Form):
                 self.fields[name] = forms.BooleanField(label=label, required=False)
             else:
                 self.fields[name] = CountField(label=label, min_value=0)
+        harden_text_fields(self)
 
     def clean(self):
         data = super().clean()

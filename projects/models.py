@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from accounts.history import history_with_ip
+from core.bounds import COUNT_MAX
 from core.models import ReportStatus, TransitionLog
 from schools.models import EdmsSystem, School
 
@@ -273,6 +274,12 @@ def _assignment_constraints():
         constraints.append(
             models.CheckConstraint(condition=Q(**{f"{name}__gte": 0}), name=f"assignmentreport_{name}_gte_0")
         )
+    within_bounds = Q()
+    for name in ASSIGNMENT_COUNT_FIELDS:
+        within_bounds &= Q(**{f"{name}__lte": COUNT_MAX})
+    constraints.append(
+        models.CheckConstraint(condition=within_bounds, name="assignmentreport_counts_within_bounds")
+    )
     return constraints
 
 

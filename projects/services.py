@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.models import User
+from core.bounds import char_limits, require_within_bounds
 from core.errors import ServiceError
 from core.models import ReportStatus
 from core.transitions import (  # noqa: F401 - the engine's messages stay importable from here for views and tests
@@ -368,6 +369,7 @@ def assignment_report_save(
 
     A form built on an older version gets :class:`AssignmentReportConflict` and nothing is written.
     """
+    require_within_bounds(values, limits=char_limits(AssignmentReport))
     report = _locked(report_id)
     if not _is_own_coordinator(user, report):
         raise TransitionRefused(MSG_NOT_ALLOWED)

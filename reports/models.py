@@ -1,5 +1,8 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from monitoring.basis import DEFAULT_BASIS, Basis
@@ -24,6 +27,22 @@ class WorkerPing(models.Model):
         return f"#{self.pk} {self.requested_at:%d.%m.%Y %H:%M}"
 
 
+# A running job's worker writes a heartbeat with every progress step (at least every few seconds);
+# one silent for longer than this has lost its worker (killed, out of memory, machine restarted).
+JOB_HEARTBEAT_STALE_AFTER = datetime.timedelta(minutes=3)
+MSG_JOB_INTERRUPTED = (
+    "Задание прервано: обработчик перестал отвечать ({reason}). Нажмите «Повторить», чтобы "
+    "запустить его снова."
+)
+REASON_NO_HEARTBEAT = "нет сигнала дольше {minutes} мин"
+REASON_TIME_LIMIT = "превышено время выполнения {minutes} мин"
+
+
+def job_time_limit() -> datetime.timedelta:
+    """The hard time limit of a document job (``TASK_TIME_LIMITS['document']``)."""
+    return datetime.timedelta(seconds=settings.TASK_TIME_LIMITS["document"][1])
+
+
 class Job(models.Model):
     """A piece of background work a user asked for, with its progress and outcome."""
 
@@ -46,10 +65,34 @@ class Job(models.Model):
     created_at = models.DateTimeField("запрошено", auto_now_add=True)
     started_at = models.DateTimeField("начато", null=True, blank=True)
     finished_at = models.DateTimeField("завершено", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("последний сигнал обработчика", null=True, blank=True)
 
     class Meta:
         abstract = True
         ordering = ["-created_at", "-pk"]
+
+    def interruption(self, now=None) -> str | None:
+        """Why an unfinished job is taken as dead (its message), or None while it is alive.
+
+        Running: no heartbeat for ``JOB_HEARTBEAT_STALE_AFTER``, or running longer than the time
+        limit. Queued: waiting longer than the time limit (the task was lost)."""
+        now = now or timezone.now()
+        limit = job_time_limit()
+        if self.state == self.State.RUNNING:
+            beat = self.heartbeat_at or self.started_at or self.created_at
+            if self.started_at and now - self.started_at > limit:
+                reason = REASON_TIME_LIMIT.format(minutes=int(limit.total_seconds() // 60))
+            elif beat and now - beat > JOB_HEARTBEAT_STALE_AFTER:
+                reason = REASON_NO_HEARTBEAT.format(
+                    minutes=int(JOB_HEARTBEAT_STALE_AFTER.total_seconds() // 60)
+                )
+            else:
+                return None
+        elif self.state == self.State.QUEUED and self.created_at and now - self.created_at > limit:
+            reason = REASON_TIME_LIMIT.format(minutes=int(limit.total_seconds() // 60))
+        else:
+            return None
+        return MSG_JOB_INTERRUPTED.format(reason=reason)
 
     @property
     def is_finished(self) -> bool:
@@ -89,6 +132,7 @@ class ImportBatch(models.Model):
     """An uploaded Appendix 1 workbook: checked first (preview), loaded on confirmation."""
 
     class State(models.TextChoices):
+        PENDING = "pending", "обрабатывается"
         CHECKED = "checked", "проверен"
         APPLIED = "applied", "загружен"
         REJECTED = "rejected", "отклонён"
@@ -113,6 +157,27 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return self.file_name
+
+
+class ImportJob(Job):
+    """A large workbook checked (preview) or loaded in the background, with progress."""
+
+    class Action(models.TextChoices):
+        CHECK = "check", "проверка"
+        APPLY = "apply", "загрузка"
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="jobs")
+    action = models.CharField("что делается", max_length=8, choices=Action.choices)
+
+    class Meta(Job.Meta):
+        verbose_name = "фоновая загрузка таблицы"
+        verbose_name_plural = "фоновые загрузки таблиц"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="importjob_progress_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.batch}"
 
 
 class AnalyticReport(Job):

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from core.bounds import IMPORT_BACKGROUND_ROWS
 from monitoring.basis import DEFAULT_BASIS, Basis
 
 from . import narrative
@@ -21,9 +22,19 @@ from .documents import FILE_NAMES, write_all, write_docx
 from .docx_template import Signoff, default_template_bytes, validate_template
 from .excel.export import write_appendix1
 from .excel.importer import import_appendix1
+from .excel.reading import row_count
 from .excel.safety import UnsafeWorkbook, check_xlsx
-from .models import AnalyticReport, ExportJob, ImportBatch, Job, ReportParagraph, ReportTemplate, WorkerPing
-from .tasks import build_analytic_report, build_appendix1_export, worker_ping
+from .models import (
+    AnalyticReport,
+    ExportJob,
+    ImportBatch,
+    ImportJob,
+    Job,
+    ReportParagraph,
+    ReportTemplate,
+    WorkerPing,
+)
+from .tasks import build_analytic_report, build_appendix1_export, run_import_job, worker_ping
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +42,7 @@ MSG_EXPORT_FAILED = (
     "Не удалось сформировать файл: {error}. Попробуйте ещё раз или обратитесь к администратору."
 )
 MSG_ALREADY_APPLIED = "Эта таблица уже загружена."
+MSG_IMPORT_PENDING = "Таблица ещё обрабатывается: дождитесь окончания."
 
 
 def worker_ping_request(*, user: User | None = None) -> WorkerPing:
@@ -41,9 +53,68 @@ def worker_ping_request(*, user: User | None = None) -> WorkerPing:
     return ping
 
 
+MSG_SCOPE_LOST = (
+    "Задание отменено: у пользователя, который его запросил, больше нет доступа к этим данным "
+    "(учётная запись отключена или переведена в другой муниципалитет)."
+)
+
+
 def job_set_progress(job: Job, done: int, total: int) -> None:
     percent = min(99, int(done * 100 / total)) if total else 99
-    type(job)._default_manager.filter(pk=job.pk).update(progress=percent)
+    job_beat(job, progress=percent)
+
+
+def job_beat(job: Job, *, progress: int | None = None) -> None:
+    """The worker is alive: record a heartbeat (and the progress, when given)."""
+    fields: dict = {"heartbeat_at": timezone.now()}
+    if progress is not None:
+        fields["progress"] = progress
+    type(job)._default_manager.filter(pk=job.pk, state=Job.State.RUNNING).update(**fields)
+
+
+def job_fail_if_interrupted(job: Job) -> Job:
+    """A job whose worker died (no heartbeat, or beyond its time limit) is marked failed with a
+    message, so the page offers «Повторить» instead of showing «выполняется» for an hour."""
+    message = job.interruption()
+    if message is None:
+        return job
+    model = type(job)._default_manager
+    with transaction.atomic():
+        locked = model.select_for_update().get(pk=job.pk)
+        if locked.interruption() is not None:
+            model.filter(pk=job.pk).update(state=Job.State.FAILED, error=message, finished_at=timezone.now())
+    job.refresh_from_db()
+    return job
+
+
+def _job_claim(model, job_id: int) -> bool:
+    """Take the job for this run under a row lock. False when there is nothing to do: it is done
+    already (a second run of the same task), or another worker is on it and alive."""
+    with transaction.atomic():
+        job = model.objects.select_for_update().get(pk=job_id)
+        if job.state == Job.State.DONE:
+            return False
+        if job.state == Job.State.RUNNING and job.interruption() is None:
+            return False
+        now = timezone.now()
+        model.objects.filter(pk=job_id).update(
+            state=Job.State.RUNNING, started_at=now, heartbeat_at=now, finished_at=None, progress=0, error=""
+        )
+    return True
+
+
+def requester_may_see(user: User | None, municipality) -> bool:
+    """Whether the person who asked for a job may still see its scope (checked again at run time:
+    the account may have been disabled or moved to another municipality meanwhile)."""
+    if user is None or not user.is_active:
+        return False
+    if user.is_regional:
+        return True
+    return user.is_specialist and municipality is not None and municipality.pk == user.municipality_id
+
+
+def _job_fail(model, job_id: int, message: str) -> None:
+    model.objects.filter(pk=job_id).update(state=Job.State.FAILED, error=message, finished_at=timezone.now())
 
 
 # --- exports ---------------------------------------------------------------------------------------
@@ -65,11 +136,16 @@ def export_file_name(campaign, municipality=None, basis: str = DEFAULT_BASIS) ->
 
 
 def export_job_run(*, job_id: int) -> ExportJob:
-    """Build the workbook of an export job (the Celery task's body). Safe to run again."""
+    """Build the workbook of an export job (the Celery task's body). Running it twice gives one
+    result: the job is claimed under a row lock, and a finished one is left as it is. The file is
+    stored under a new name and the job points at it only once it is complete."""
+    if not _job_claim(ExportJob, job_id):
+        return ExportJob.objects.get(pk=job_id)
     job = ExportJob.objects.select_related("campaign", "municipality", "requested_by").get(pk=job_id)
-    ExportJob.objects.filter(pk=job.pk).update(
-        state=Job.State.RUNNING, started_at=timezone.now(), progress=0, error=""
-    )
+    if not requester_may_see(job.requested_by, job.municipality):
+        _job_fail(ExportJob, job.pk, MSG_SCOPE_LOST)
+        job.refresh_from_db()
+        return job
     try:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / export_file_name(job.campaign, job.municipality, job.basis)
@@ -81,18 +157,27 @@ def export_job_run(*, job_id: int) -> ExportJob:
                 basis=job.basis,
                 progress=lambda done, total: job_set_progress(job, done, total),
             )
+            old = job.file.name if job.file else None
             with path.open("rb") as fh:
-                if job.file:
-                    job.file.delete(save=False)
                 job.file.save(path.name, File(fh), save=False)
         ExportJob.objects.filter(pk=job.pk).update(
             file=job.file.name, state=Job.State.DONE, progress=100, finished_at=timezone.now()
         )
+        if old and old != job.file.name:
+            job.file.storage.delete(old)
     except Exception as exc:
         logger.exception("export job %s failed", job.pk)
-        ExportJob.objects.filter(pk=job.pk).update(
-            state=Job.State.FAILED, error=MSG_EXPORT_FAILED.format(error=exc), finished_at=timezone.now()
+        _job_fail(ExportJob, job.pk, MSG_EXPORT_FAILED.format(error=exc))
+    job.refresh_from_db()
+    return job
+
+
+def export_job_retry(*, job: ExportJob) -> ExportJob:
+    with transaction.atomic():
+        ExportJob.objects.filter(pk=job.pk, state=Job.State.FAILED).update(
+            state=Job.State.QUEUED, progress=0, error="", created_at=timezone.now()
         )
+        transaction.on_commit(lambda: build_appendix1_export.delay(job.pk))
     job.refresh_from_db()
     return job
 
@@ -115,14 +200,56 @@ def _preview(result) -> dict:
     }
 
 
+def _import_rows(batch: ImportBatch) -> int:
+    """How many rows the stored workbook declares (its dimension; nothing is parsed)."""
+    try:
+        with batch.file.open("rb") as fh:
+            return row_count(fh) or 0
+    except Exception:  # noqa: BLE001 - an unreadable file is reported by the import itself
+        return 0
+
+
+def _import_run(batch: ImportBatch, *, user: User, dry_run: bool, progress=None) -> ImportBatch:
+    with batch.file.open("rb") as fh:
+        result = import_appendix1(
+            fh,
+            user=user,
+            campaign=batch.campaign,
+            file_name=batch.file_name,
+            municipality=batch.municipality,
+            create_missing=batch.create_missing,
+            dry_run=dry_run,
+            progress=progress,
+        )
+    batch.preview = _preview(result)
+    if dry_run:
+        batch.state = ImportBatch.State.REJECTED if result.errors else ImportBatch.State.CHECKED
+    elif result.written:
+        batch.state = ImportBatch.State.APPLIED
+        batch.applied_at = timezone.now()
+    else:
+        batch.state = ImportBatch.State.REJECTED
+    batch.save()
+    return batch
+
+
+def _import_job_request(batch: ImportBatch, *, user: User, action: str) -> ImportJob:
+    job = ImportJob.objects.create(batch=batch, action=action, requested_by=user)
+    transaction.on_commit(lambda: run_import_job.delay(job.pk))
+    return job
+
+
 def import_batch_create(
     *, user: User, campaign, upload, municipality=None, create_missing=False
 ) -> ImportBatch:
-    """Store an uploaded workbook and check it; nothing is loaded yet.
+    """Store an uploaded workbook and check it; nothing is loaded yet. A workbook of more than
+    ``IMPORT_BACKGROUND_ROWS`` rows is checked by a background job (the batch stays «pending»).
 
     Raises :class:`UnsafeWorkbook` for a file that must not even be stored.
     """
     check_xlsx(upload, upload.name, getattr(upload, "size", None))
+    if municipality is None and user.is_specialist:
+        municipality = user.municipality  # the scope is fixed when asked, and checked again at run
     batch = ImportBatch(
         campaign=campaign,
         municipality=municipality,
@@ -131,47 +258,84 @@ def import_batch_create(
         create_missing=create_missing,
     )
     batch.file.save(f"{timezone.now():%Y%m%d%H%M%S}.xlsx", upload, save=False)
-    with batch.file.open("rb") as fh:
-        result = import_appendix1(
-            fh,
-            user=user,
-            campaign=campaign,
-            file_name=batch.file_name,
-            municipality=municipality,
-            create_missing=create_missing,
-            dry_run=True,
-        )
-    batch.preview = _preview(result)
-    batch.state = ImportBatch.State.REJECTED if result.errors else ImportBatch.State.CHECKED
-    batch.save()
-    return batch
+    if _import_rows(batch) > IMPORT_BACKGROUND_ROWS:
+        with transaction.atomic():
+            batch.state = ImportBatch.State.PENDING
+            batch.save()
+            _import_job_request(batch, user=user, action=ImportJob.Action.CHECK)
+        return batch
+    return _import_run(batch, user=user, dry_run=True)
 
 
 def import_batch_apply(*, batch: ImportBatch, user: User) -> ImportBatch:
     """Load a checked workbook. If anything fails now (say, a report was locked meanwhile), nothing
-    is written and the new errors are shown."""
+    is written and the new errors are shown. A large workbook is loaded by a background job."""
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.state == ImportBatch.State.APPLIED:
             raise UnsafeWorkbook(MSG_ALREADY_APPLIED)
-        with batch.file.open("rb") as fh:
-            result = import_appendix1(
-                fh,
-                user=user,
-                campaign=batch.campaign,
-                file_name=batch.file_name,
-                municipality=batch.municipality,
-                create_missing=batch.create_missing,
-                dry_run=False,
-            )
-        batch.preview = _preview(result)
-        if result.written:
-            batch.state = ImportBatch.State.APPLIED
-            batch.applied_at = timezone.now()
-        else:
-            batch.state = ImportBatch.State.REJECTED
-        batch.save()
-    return batch
+        if batch.state == ImportBatch.State.PENDING:
+            raise UnsafeWorkbook(MSG_IMPORT_PENDING)
+        if _import_rows(batch) > IMPORT_BACKGROUND_ROWS:
+            batch.state = ImportBatch.State.PENDING
+            batch.save(update_fields=["state"])
+            _import_job_request(batch, user=user, action=ImportJob.Action.APPLY)
+            return batch
+        return _import_run(batch, user=user, dry_run=False)
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Check or load a stored workbook (the Celery task's body); safe to run twice."""
+    if not _job_claim(ImportJob, job_id):
+        return ImportJob.objects.get(pk=job_id)
+    job = ImportJob.objects.select_related("batch__campaign", "batch__municipality", "requested_by").get(
+        pk=job_id
+    )
+    batch = job.batch
+    user = job.requested_by
+    if user is None or not requester_may_see(user, batch.municipality):
+        _job_fail(ImportJob, job.pk, MSG_SCOPE_LOST)
+        ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.REJECTED)
+        job.refresh_from_db()
+        return job
+    try:
+        with transaction.atomic():
+            batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            if job.action == ImportJob.Action.APPLY and batch.state == ImportBatch.State.APPLIED:
+                pass  # loaded by an earlier run: one result
+            else:
+                _import_run(
+                    batch,
+                    user=user,
+                    dry_run=job.action == ImportJob.Action.CHECK,
+                    progress=lambda percent: job_beat(job, progress=min(percent, 99)),
+                )
+        ImportJob.objects.filter(pk=job.pk).update(
+            state=Job.State.DONE, progress=100, finished_at=timezone.now()
+        )
+    except Exception as exc:
+        logger.exception("import job %s failed", job.pk)
+        _job_fail(ImportJob, job.pk, MSG_EXPORT_FAILED.format(error=exc))
+        ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.PENDING).update(
+            state=ImportBatch.State.CHECKED
+            if job.action == ImportJob.Action.APPLY
+            else ImportBatch.State.REJECTED
+        )
+    job.refresh_from_db()
+    return job
+
+
+def import_job_retry(*, job: ImportJob) -> ImportJob:
+    with transaction.atomic():
+        ImportJob.objects.filter(pk=job.pk, state=Job.State.FAILED).update(
+            state=Job.State.QUEUED, progress=0, error="", created_at=timezone.now()
+        )
+        ImportBatch.objects.filter(pk=job.batch_id).exclude(state=ImportBatch.State.APPLIED).update(
+            state=ImportBatch.State.PENDING
+        )
+        transaction.on_commit(lambda: run_import_job.delay(job.pk))
+    job.refresh_from_db()
+    return job
 
 
 # --- analytic report -----------------------------------------------------------------------------
@@ -272,7 +436,9 @@ def analytic_report_retry(*, report: AnalyticReport) -> AnalyticReport:
         locked = AnalyticReport.objects.select_for_update().get(pk=report.pk)
         if locked.is_final:
             raise ReportRefused(MSG_REPORT_FINAL)
-        AnalyticReport.objects.filter(pk=report.pk).update(state=Job.State.QUEUED, progress=0, error="")
+        AnalyticReport.objects.filter(pk=report.pk).update(
+            state=Job.State.QUEUED, progress=0, error="", created_at=timezone.now()
+        )
         transaction.on_commit(lambda: build_analytic_report.delay(report.pk))
     report.refresh_from_db()
     return report
@@ -349,12 +515,21 @@ def _sync_paragraphs(report: AnalyticReport, sections: list[narrative.Section], 
             row.save(update_fields=["position"])
 
 
-def _store_file(report: AnalyticReport, kind: str, path: Path, stem: str) -> None:
+def _store_file(report: AnalyticReport, kind: str, path: Path, stem: str) -> tuple | None:
+    """Save the file under a new name; returns (storage, old name) of the file it replaces, to be
+    deleted only once the job points at the new one."""
     field = getattr(report, kind)
-    if field:
-        field.delete(save=False)
+    old = (field.storage, field.name) if field else None
     with path.open("rb") as fh:
         field.save(f"{stem}-{FILE_NAMES[kind]}", File(fh), save=False)
+    return old
+
+
+def _delete_replaced(report: AnalyticReport, old: list) -> None:
+    current = {report.docx.name, report.xlsx.name, report.json.name}
+    for storage, name in old:
+        if name not in current:
+            storage.delete(name)
 
 
 def _stem(report: AnalyticReport) -> str:
@@ -373,8 +548,9 @@ def analytic_report_render_docx(*, report: AnalyticReport) -> AnalyticReport:
             signoff=signoff_of(report),
             template=template_bytes(),
         )
-        _store_file(report, "docx", path, _stem(report))
+        old = _store_file(report, "docx", path, _stem(report))
     AnalyticReport.objects.filter(pk=report.pk).update(docx=report.docx.name)
+    _delete_replaced(report, [old] if old else [])
     return report
 
 
@@ -386,12 +562,16 @@ def analytic_report_run(*, report_id: int) -> AnalyticReport:
     )
     if report.is_final:
         return report
-    AnalyticReport.objects.filter(pk=report.pk).update(
-        state=Job.State.RUNNING, started_at=timezone.now(), finished_at=None, progress=5, error=""
-    )
+    if not _job_claim(AnalyticReport, report_id):  # done already, or a live worker is on it
+        return AnalyticReport.objects.get(pk=report_id)
+    if not requester_may_see(report.requested_by, report.municipality):
+        _job_fail(AnalyticReport, report.pk, MSG_SCOPE_LOST)
+        report.refresh_from_db()
+        return report
+    job_beat(report, progress=5)
 
     def progress(percent):
-        AnalyticReport.objects.filter(pk=report.pk).update(progress=percent)
+        job_beat(report, progress=percent)
 
     try:
         figures = compute_figures(
@@ -410,8 +590,8 @@ def analytic_report_run(*, report_id: int) -> AnalyticReport:
                 signoff=signoff_of(report),
                 template=template_bytes(),
             )
-            for kind, path in paths.items():
-                _store_file(report, kind, path, _stem(report))
+            old = [_store_file(report, kind, path, _stem(report)) for kind, path in paths.items()]
+        # The job points at the new files only once all are written; then the old ones go.
         AnalyticReport.objects.filter(pk=report.pk).update(
             figures=figures,
             docx=report.docx.name,
@@ -421,6 +601,7 @@ def analytic_report_run(*, report_id: int) -> AnalyticReport:
             progress=100,
             finished_at=timezone.now(),
         )
+        _delete_replaced(report, [o for o in old if o])
     except Exception as exc:
         logger.exception("analytic report %s failed", report.pk)
         AnalyticReport.objects.filter(pk=report.pk).update(

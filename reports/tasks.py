@@ -28,3 +28,10 @@ def build_analytic_report(report_id: int) -> str:
     from .services import analytic_report_run
 
     return analytic_report_run(report_id=report_id).state
+
+
+@shared_task(name="reports.run_import_job", **time_limits("document"))
+def run_import_job(job_id: int) -> str:
+    from .services import import_job_run
+
+    return import_job_run(job_id=job_id).state

@@ -27,7 +27,9 @@ urlpatterns = [
     path("<slug:slug>/vendors/", discrepancy_views.discrepancies, name="discrepancies"),
     path("<slug:slug>/import/", views.import_upload, name="import"),
     path("exports/<int:pk>/", views.export_job, name="export_job"),
+    path("exports/<int:pk>/retry/", views.export_job_retry, name="export_job_retry"),
     path("exports/<int:pk>/download/", views.export_job_download, name="export_job_download"),
     path("imports/<int:pk>/", views.import_batch, name="import_batch"),
     path("imports/<int:pk>/apply/", views.import_apply, name="import_apply"),
+    path("imports/<int:pk>/retry/", views.import_job_retry, name="import_job_retry"),
 ]

@@ -63,16 +63,28 @@ def export(request, slug):
         {
             "campaign": campaign,
             "form": form,
-            "jobs": selectors.export_jobs(user=request.user).filter(campaign=campaign)[:10],
+            "jobs": [
+                services.job_fail_if_interrupted(job)
+                for job in selectors.export_jobs(user=request.user).filter(campaign=campaign)[:10]
+            ],
         },
     )
 
 
 @login_required
 def export_job(request, pk):
-    job = selectors.export_job_get(user=request.user, pk=pk)
+    job = services.job_fail_if_interrupted(selectors.export_job_get(user=request.user, pk=pk))
     template = "reports/_export_job_status.html" if request.htmx else "reports/export_job.html"
     return render(request, template, {"job": job})
+
+
+@login_required
+@require_POST
+def export_job_retry(request, pk):
+    job = services.job_fail_if_interrupted(selectors.export_job_get(user=request.user, pk=pk))
+    if job.state == job.State.FAILED:
+        services.export_job_retry(job=job)
+    return redirect("reports:export_job", pk=job.pk)
 
 
 @login_required
@@ -113,7 +125,26 @@ def import_upload(request, slug):
 @login_required
 def import_batch(request, pk):
     batch = selectors.import_batch_get(user=request.user, pk=pk)
-    return render(request, "reports/import_preview.html", {"batch": batch, "preview": batch.preview})
+    job = batch.jobs.order_by("-created_at", "-pk").first()
+    if job is not None:
+        job = services.job_fail_if_interrupted(job)
+        if job.state == job.State.FAILED:
+            batch.refresh_from_db()
+    context = {"batch": batch, "preview": batch.preview, "job": job}
+    template = "reports/_import_job_status.html" if request.htmx else "reports/import_preview.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def import_job_retry(request, pk):
+    batch = selectors.import_batch_get(user=request.user, pk=pk)
+    job = batch.jobs.order_by("-created_at", "-pk").first()
+    if job is not None:
+        job = services.job_fail_if_interrupted(job)
+        if job.state == job.State.FAILED:
+            services.import_job_retry(job=job)
+    return redirect("reports:import_batch", pk=batch.pk)
 
 
 @login_required
@@ -151,7 +182,9 @@ def analytics(request):
             include_unapproved=form.cleaned_data["include_unapproved"],
         )
         return redirect("reports:analytic_report", pk=report.pk)
-    reports = selectors.analytic_reports(user=request.user)[:30]
+    reports = [
+        services.job_fail_if_interrupted(r) for r in selectors.analytic_reports(user=request.user)[:30]
+    ]
     return render(request, "reports/analytics.html", {"form": form, "reports": reports})
 
 
@@ -178,7 +211,7 @@ def _paragraph_groups(report) -> list[tuple]:
 
 @login_required
 def analytic_report(request, pk):
-    report = selectors.analytic_report_get(user=request.user, pk=pk)
+    report = services.job_fail_if_interrupted(selectors.analytic_report_get(user=request.user, pk=pk))
     context = {
         "report": report,
         "can_edit": False,
@@ -207,7 +240,7 @@ def _refusal(request, exc) -> None:
 @login_required
 @require_POST
 def analytic_report_retry(request, pk):
-    report = selectors.analytic_report_get(user=request.user, pk=pk)
+    report = services.job_fail_if_interrupted(selectors.analytic_report_get(user=request.user, pk=pk))
     if report.state == report.State.FAILED or (
         report.state == report.State.DONE and request.user.is_regional
     ):

@@ -30,8 +30,10 @@ class PlanApplier:
     def _error(self, row, column, message):
         self.result.errors.append(Issue(row, column, message))
 
-    def apply(self, planned: list[PlannedSchool]) -> None:
-        for item in planned:
+    def apply(self, planned: list[PlannedSchool], progress=None) -> None:
+        for index, item in enumerate(planned, start=1):
+            if progress is not None and index % 20 == 0:
+                progress(index, len(planned))
             try:
                 self._register(item)
                 if item.report is not None and item.report.action != UNCHANGED:
@@ -43,6 +45,8 @@ class PlanApplier:
             except services.ReportInvalid as exc:
                 for finding in exc.result.errors:
                     self._error(item.row, finding.column, finding.message)
+            except services.ServiceError as exc:  # a value out of bounds (core.bounds)
+                self._error(item.row, None, str(exc))
 
     def _register(self, item: PlannedSchool) -> None:
         """Organisations and branches the workbook names for the first time."""

@@ -34,10 +34,13 @@ from .plan import (
     PlannedReport,
 )
 from .reading import (
+    MSG_CELL_TOO_LONG,
     MSG_FORMULA_NO_VALUE,
     MSG_NO_NUMBER_ROW,
     MSG_NOT_INTEGER,
+    MSG_TOO_MANY_ROWS,
     WorkbookUnreadable,
+    bad_cells,
     read_workbook,
 )
 
@@ -50,6 +53,8 @@ __all__ = [
     "IMPORT_NOTE",
     "MSG_BAD_CODE",
     "MSG_BRANCH_WITHOUT_SCHOOL",
+    "MSG_CELL_TOO_LONG",
+    "MSG_TOO_MANY_ROWS",
     "MSG_CLOSED_SCHOOL",
     "MSG_CREATE_ONLY_METHODISTS",
     "MSG_DUPLICATE_SCHOOL",
@@ -112,7 +117,8 @@ class Appendix1Import:
             self.municipality = own
         return None
 
-    def run(self, fileobj, *, dry_run: bool) -> ImportResult:
+    def run(self, fileobj, *, dry_run: bool, progress=None) -> ImportResult:
+        """``progress(percent)``, when given, is called as the work advances (a background job)."""
         result = ImportResult(self.file_name, dry_run)
         refusal = self._refusal()
         if refusal is not None:
@@ -123,6 +129,12 @@ class Appendix1Import:
         except WorkbookUnreadable as exc:
             result.errors.append(Issue(0, None, str(exc)))
             return result
+        if progress is not None:
+            progress(10)
+        unreadable = bad_cells(rows)
+        if unreadable:
+            result.errors.extend(Issue(row, col, message) for row, col, message in unreadable)
+            return result
         builder = PlanBuilder(
             campaign=self.campaign, municipality=self.municipality, create_missing=self.create_missing
         )
@@ -132,10 +144,17 @@ class Appendix1Import:
         try:
             with transaction.atomic():
                 planned = builder.build(rows, result)
+                if progress is not None:
+                    progress(40)
                 if not result.errors:
                     # Applied even for a dry run, then rolled back: the preview shows what the
                     # services would refuse (a locked report, a failed submission check).
-                    applier.apply(planned)
+                    applier.apply(
+                        planned,
+                        progress=None
+                        if progress is None
+                        else lambda done, total: progress(40 + int(59 * done / max(total, 1))),
+                    )
                 if result.errors or dry_run:
                     raise _Rollback
                 result.written = True
@@ -145,7 +164,15 @@ class Appendix1Import:
 
 
 def import_appendix1(
-    fileobj, *, user, campaign, file_name, municipality=None, create_missing=False, dry_run=True
+    fileobj,
+    *,
+    user,
+    campaign,
+    file_name,
+    municipality=None,
+    create_missing=False,
+    dry_run=True,
+    progress=None,
 ) -> ImportResult:
     return Appendix1Import(
         user=user,
@@ -153,4 +180,4 @@ def import_appendix1(
         municipality=municipality,
         create_missing=create_missing,
         file_name=file_name,
-    ).run(fileobj, dry_run=dry_run)
+    ).run(fileobj, dry_run=dry_run, progress=progress)

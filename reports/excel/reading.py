@@ -8,6 +8,16 @@ from dataclasses import dataclass
 
 import openpyxl
 
+from core.bounds import (
+    CELL_MAX,
+    COUNT_MAX,
+    IMPORT_MAX_ROWS,
+    MSG_CONTROL_CHARS,
+    count_range_message,
+    has_control_chars,
+)
+from core.russian import num
+
 from .safety import UnsafeWorkbook, check_xlsx
 
 MSG_NO_NUMBER_ROW = (
@@ -20,7 +30,15 @@ MSG_FORMULA_NO_VALUE = (
 MSG_NOT_INTEGER = "Ожидается целое число, указано «{value}»."
 MSG_BROKEN_FILE = "Не удалось прочитать файл: он повреждён или это не таблица Excel."
 
+MSG_TOO_MANY_ROWS = (
+    "В таблице больше {max} строк: загрузите её частями (например, по муниципалитетам), не более "
+    "{max} строк в файле."
+)
+MSG_CELL_TOO_LONG = "Слишком длинный текст в ячейке: {length} символов, допустимо не более {max}."
+
 LAST_COLUMN = 26  # 25 official columns and the extra «14а» of our own export
+# Rows above the number row (title, headers) allowed on top of IMPORT_MAX_ROWS.
+HEADER_ROWS_MAX = 50
 
 
 class WorkbookUnreadable(Exception):
@@ -35,6 +53,47 @@ class FormulaWithoutValue:
 class RawRow:
     number: int  # 1-based sheet row
     cells: dict[int, object]  # column number (1…26) → value
+
+
+@dataclass
+class BadCell:
+    """A cell that cannot be taken at all (a control character, an endless text); its value is
+    replaced by this marker and the importer reports ``message`` at the cell."""
+
+    message: str
+
+    def __str__(self) -> str:
+        return ""
+
+
+def cell_problem(value) -> str | None:
+    """Why a cell cannot be read at all, or None (checked while reading, before any matching)."""
+    if isinstance(value, str):
+        if len(value) > CELL_MAX:
+            return MSG_CELL_TOO_LONG.format(length=num(len(value)), max=num(CELL_MAX))
+        if has_control_chars(value.replace("\t", " ").replace("\n", " ").replace("\r", " ")):
+            return MSG_CONTROL_CHARS
+    return None
+
+
+def row_count(fileobj) -> int | None:
+    """The number of rows the first sheet declares (its dimension), without reading the rows."""
+    book = openpyxl.load_workbook(fileobj, read_only=True)
+    try:
+        return book.worksheets[0].max_row
+    finally:
+        book.close()
+        fileobj.seek(0)
+
+
+def bad_cells(rows: list[RawRow]) -> list[tuple[int, int, str]]:
+    """(row, column, message) of every cell replaced by :class:`BadCell`."""
+    return [
+        (row.number, col, value.message)
+        for row in rows
+        for col, value in row.cells.items()
+        if isinstance(value, BadCell)
+    ]
 
 
 def read_workbook(fileobj, file_name: str) -> list[RawRow]:
@@ -52,6 +111,10 @@ def read_workbook(fileobj, file_name: str) -> list[RawRow]:
 
 
 def _read_rows(fileobj) -> list[RawRow]:
+    limit = IMPORT_MAX_ROWS + HEADER_ROWS_MAX
+    declared = row_count(fileobj)
+    if declared is not None and declared > limit:
+        raise WorkbookUnreadable(MSG_TOO_MANY_ROWS.format(max=num(IMPORT_MAX_ROWS)))
     formulas_book = openpyxl.load_workbook(fileobj, read_only=True, data_only=False)
     fileobj.seek(0)
     values_book = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
@@ -61,8 +124,11 @@ def _read_rows(fileobj) -> list[RawRow]:
             values_book.worksheets[0].iter_rows(min_col=1, max_col=LAST_COLUMN, values_only=True),
             strict=False,
         )
-        rows, found = [], False
+        rows: list[RawRow] = []
+        found = False
         for index, (formula_cells, values) in enumerate(pairs, start=1):
+            if index > limit or len(rows) > IMPORT_MAX_ROWS:  # the dimension may be missing or wrong
+                raise WorkbookUnreadable(MSG_TOO_MANY_ROWS.format(max=num(IMPORT_MAX_ROWS)))
             values = list(values) + [None] * (LAST_COLUMN - len(values))
             if not found:
                 found = _is_number_row(values)
@@ -70,7 +136,8 @@ def _read_rows(fileobj) -> list[RawRow]:
             cells = {}
             for col, (cell, value) in enumerate(zip(formula_cells, values, strict=False), start=1):
                 no_value = getattr(cell, "data_type", None) == "f" and value is None
-                cells[col] = FormulaWithoutValue() if no_value else value
+                problem = cell_problem(value)
+                cells[col] = FormulaWithoutValue() if no_value else BadCell(problem) if problem else value
             rows.append(RawRow(index, cells))
     finally:
         formulas_book.close()
@@ -92,7 +159,7 @@ def _is_number_row(values) -> bool:
 
 def text(value) -> str:
     """A cell as one line of text ("" for empty cells and formulas without a value)."""
-    if value is None or isinstance(value, FormulaWithoutValue):
+    if value is None or isinstance(value, FormulaWithoutValue | BadCell):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -101,7 +168,7 @@ def text(value) -> str:
 
 def multiline_text(value) -> str:
     """A cell as text keeping its line breaks (column 25, notes)."""
-    if value is None or isinstance(value, FormulaWithoutValue):
+    if value is None or isinstance(value, FormulaWithoutValue | BadCell):
         return ""
     return str(value).strip()
 
@@ -110,6 +177,15 @@ def integer(value) -> tuple[int | None, str | None]:
     """A cell as a whole number: (number or None when empty, or None and the message)."""
     if isinstance(value, FormulaWithoutValue):
         return None, MSG_FORMULA_NO_VALUE
+    if isinstance(value, BadCell):
+        return None, value.message
+    number, message = _integer(value)
+    if number is not None and not -COUNT_MAX <= number <= COUNT_MAX:
+        return None, count_range_message()
+    return number, message
+
+
+def _integer(value) -> tuple[int | None, str | None]:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, None
     if isinstance(value, bool):
@@ -118,10 +194,12 @@ def integer(value) -> tuple[int | None, str | None]:
         return value, None
     if isinstance(value, float):
         if value.is_integer():
-            return int(value), None
+            return (int(value), None) if abs(value) <= 2**63 else (None, count_range_message())
         return None, MSG_NOT_INTEGER.format(value=value)
     digits = "".join(str(value).split()).replace("−", "-")
+    if len(digits) > 20:  # far beyond any count: not parsed at all
+        return None, count_range_message()
     try:
         return int(digits), None
     except ValueError:
-        return None, MSG_NOT_INTEGER.format(value=text(value))
+        return None, MSG_NOT_INTEGER.format(value=text(value)[:50])
