@@ -6,7 +6,7 @@ STAMP := $(VENV)/.requirements-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv lint format typecheck migrate seed worker clean backup restore
+.PHONY: run test venv lint format typecheck migrate seed worker worker-heavy worker-light bench clean backup restore
 
 $(STAMP): requirements.txt
 	@echo "==> [1/4] Виртуальное окружение $(VENV)"
@@ -67,6 +67,20 @@ restore:
 	@test -n "$(BACKUP)" || { echo "Укажите файл: make restore BACKUP=var/backups/rcro-….dump"; exit 1; }
 	pg_restore --clean --if-exists --no-owner --no-privileges --exit-on-error --single-transaction \
 		--dbname="$$DATABASE_URL" "$(BACKUP)"
+
+## make worker-heavy / worker-light: workers for one queue each (on their own machines); run beat once
+worker-heavy: venv
+	$(BIN)/celery -A rcro_portal worker -Q heavy --concurrency=$${CONCURRENCY:-2} --loglevel=info
+
+worker-light: venv
+	$(BIN)/celery -A rcro_portal worker -Q light,celery --beat --loglevel=info
+
+## make bench SCHOOLS=4000 [BRANCHES=800 RUNS=3]: the benchmark (data set in the configured database)
+SCHOOLS ?= 4000
+BRANCHES ?= $(shell expr $(SCHOOLS) / 5)
+RUNS ?= 3
+bench: migrate
+	$(BIN)/python manage.py bench --schools $(SCHOOLS) --branches $(BRANCHES) --runs $(RUNS)
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

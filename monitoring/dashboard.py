@@ -6,7 +6,7 @@ of schools.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from accounts.access import municipality_q, school_q
@@ -16,7 +16,14 @@ from schools.models import Municipality, School
 from .basis import Basis
 from .checks import Comparisons, check_saved_report
 from .lateness import deadline_end, deadline_passed, is_late, late_q, on_time_q  # noqa: F401
-from .models import Campaign, MunicipalityReview, MunicipalityState, ReportStatus, SchoolReport
+from .models import (
+    Campaign,
+    MunicipalityReview,
+    MunicipalityState,
+    ReportBranch,
+    ReportStatus,
+    SchoolReport,
+)
 from .selectors import reports_on_basis
 
 STATES = ("draft", "submitted", "returned", "approved")
@@ -221,7 +228,7 @@ def by_school(
         r.school_id: r
         for r in SchoolReport.objects.filter(campaign=campaign, school__in=schools)
         .select_related("system", "updated_by")
-        .prefetch_related("branch_rows")
+        .prefetch_related(Prefetch("branch_rows", queryset=ReportBranch.objects.select_related("system")))
     }
     now = now or timezone.now()
     comparisons = Comparisons(campaign, [s.pk for s in schools])

@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core.replica import reading_from_replica
 from core.text import natural_key
 from core.xlsx import xlsx_response
 from schools.selectors import municipality_get
@@ -132,7 +133,10 @@ def region_dashboard(request, slug):
     kind = request.GET.get("kind", "")
     state = request.GET.get("state", "")
     sort = request.GET.get("sort", "")
-    data = dashboard.by_municipality(user=request.user, campaign=campaign, kind=kind, state=state, sort=sort)
+    with reading_from_replica():
+        data = dashboard.by_municipality(
+            user=request.user, campaign=campaign, kind=kind, state=state, sort=sort
+        )
     if request.GET.get("format") == "xlsx":
         header = [
             "МОУО",
@@ -192,14 +196,15 @@ def municipality_dashboard(request, slug, municipality_pk):
     status = request.GET.get("status", "")
     sort = request.GET.get("sort", "")
     search = request.GET.get("q", "").strip()
-    rows = dashboard.by_school(
-        user=request.user,
-        campaign=campaign,
-        municipality=municipality,
-        status=status,
-        sort=sort,
-        search=search,
-    )
+    with reading_from_replica():
+        rows = dashboard.by_school(
+            user=request.user,
+            campaign=campaign,
+            municipality=municipality,
+            status=status,
+            sort=sort,
+            search=search,
+        )
     if request.GET.get("format") == "xlsx":
         header = ["Организация", "Состояние", "Изменён", "Отправлен", "Предупреждений", "С опозданием"]
         table = [

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -133,6 +134,13 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if env.str("DATABASE_TEST_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": env.str("DATABASE_TEST_NAME")}
+# Optional read replica (PostgreSQL streaming replication): exports, dashboards and the справка
+# read from it (core/replica.py); writes and everything else use "default".
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -207,6 +215,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Several web nodes behind a proxy share sessions through Redis (no session table to write on
+    # every request). SESSION_ENGINE=django.contrib.sessions.backends.cached_db keeps a copy in
+    # the database too, for a Redis without persistence.
+    SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.cache")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -233,6 +245,19 @@ CELERY_TASK_TIME_LIMIT = 6 * 60
 MAIL_RETRY_BACKOFF = 30
 MAIL_RETRY_BACKOFF_MAX = 10 * 60
 MAIL_MAX_RETRIES = 5
+# Queues: heavy jobs (Appendix 1 exports, справки) and light ones (e-mail, the worker ping) can be
+# served by workers on different machines (`make worker-heavy`, `make worker-light`); a worker
+# started without -Q (`make worker`) serves all of them.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("heavy"), Queue("light"))
+CELERY_TASK_ROUTES = {
+    "reports.build_appendix1_export": {"queue": "heavy"},
+    "reports.build_analytic_report": {"queue": "heavy"},
+    "monitoring.send_workflow_notification": {"queue": "light"},
+    "monitoring.send_deadline_reminders": {"queue": "light"},
+    "projects.send_assignment_notification": {"queue": "light"},
+    "reports.worker_ping": {"queue": "light"},
+}
 CELERY_BEAT_SCHEDULE = {
     "deadline-reminders": {
         "task": "monitoring.send_deadline_reminders",

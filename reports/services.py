@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.bounds import IMPORT_BACKGROUND_ROWS
+from core.replica import reading_from_replica
 from monitoring.basis import DEFAULT_BASIS, Basis
 
 from . import narrative
@@ -149,14 +150,15 @@ def export_job_run(*, job_id: int) -> ExportJob:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / export_file_name(job.campaign, job.municipality, job.basis)
-            write_appendix1(
-                path,
-                user=job.requested_by,
-                campaign=job.campaign,
-                municipality=job.municipality,
-                basis=job.basis,
-                progress=lambda done, total: job_set_progress(job, done, total),
-            )
+            with reading_from_replica():
+                write_appendix1(
+                    path,
+                    user=job.requested_by,
+                    campaign=job.campaign,
+                    municipality=job.municipality,
+                    basis=job.basis,
+                    progress=lambda done, total: job_set_progress(job, done, total),
+                )
             old = job.file.name if job.file else None
             with path.open("rb") as fh:
                 job.file.save(path.name, File(fh), save=False)
@@ -395,7 +397,8 @@ def build_report_files(
 ) -> dict:
     """Compute the figures and write report.json, report.docx and report.xlsx into ``out_dir``
     (the generated text, the default signature and the template in use)."""
-    figures = compute_figures(campaign, municipality=municipality, include_unapproved=include_unapproved)
+    with reading_from_replica():
+        figures = compute_figures(campaign, municipality=municipality, include_unapproved=include_unapproved)
     if progress:
         progress(40)
     defaults = signoff_defaults()

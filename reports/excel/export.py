@@ -34,7 +34,7 @@ from . import fit, layout
 
 FIRST_DATA_ROW = 4  # 0-based: title, subtitle, header, number row, then data
 NUMBER_ROW = 3
-CHUNK = 200
+CHUNK = 2000  # schools per fetch: the prefetch queries run once per chunk
 
 MAIN_SHEET = "Приложение 1"
 LEFT_OUT_SHEET = "Не включены"

@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from monitoring import dashboard, notifications
-from monitoring.models import MunicipalityReview, SchoolReport
+from monitoring.models import MunicipalityReview, ReportBranch, SchoolReport
 from monitoring.tasks import send_deadline_reminders
-from tests.factories import SchoolFactory, UserFactory, campaign, report
+from schools.models import EdmsSystem
+from tests.factories import BranchFactory, SchoolFactory, UserFactory, campaign, report
 
 TOMSK_TZ = datetime.timezone(datetime.timedelta(hours=7))
 
@@ -263,3 +264,28 @@ def test_region_dashboard_counts_by_state_at_the_top(world, known, client_for):
     assert html.index('id="state-counts"') < html.index('id="dashboard"')
     by_name = dashboard.by_municipality(user=world.methodist, campaign=known, sort="name")
     assert [r.name for r in by_name.rows] == ["Город Томск", "ЗАТО Северск"]
+
+
+def test_municipality_dashboard_queries_do_not_grow_with_branch_rows(world, known, client_for):
+    """Each report's branch rows are checked with their systems: read with the rows, not one by one."""
+    client = client_for(world.specialist_x)
+    url = reverse("monitoring:municipality_dashboard", args=[known.slug, world.mun_x.pk])
+    system = EdmsSystem.objects.filter(is_used=True).first()
+
+    def grow(n):
+        for i in range(n):
+            school = SchoolFactory(municipality=world.mun_x)
+            known.participants.add(school)
+            r = report(known, school, status="submitted" if i % 2 else "draft")
+            for _ in range(2):
+                ReportBranch.objects.create(report=r, branch=BranchFactory(school=school), system=system)
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    grow(2)
+    small = queries()
+    grow(12)
+    assert queries() == small
