@@ -92,6 +92,8 @@ def report(campaign, school, status="draft", system_code="tesh", **values):
     from schools.models import EdmsSystem
 
     data = {**FULL_VALUES, **values}
+    # A school with a report is a participant of its campaign (held by the database on PostgreSQL).
+    campaign.participants.add(school)
     return SchoolReport.objects.create(
         campaign=campaign,
         school=school,
