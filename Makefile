@@ -6,7 +6,7 @@ STAMP := $(VENV)/.requirements-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv lint format typecheck migrate seed worker worker-heavy worker-light bench clean backup restore
+.PHONY: run test venv lint format typecheck migrate seed worker worker-heavy worker-light bench loadtest clean backup restore
 
 $(STAMP): requirements.txt
 	@echo "==> [1/4] Виртуальное окружение $(VENV)"
@@ -81,6 +81,19 @@ BRANCHES ?= $(shell expr $(SCHOOLS) / 5)
 RUNS ?= 3
 bench: migrate
 	$(BIN)/python manage.py bench --schools $(SCHOOLS) --branches $(BRANCHES) --runs $(RUNS)
+
+## make loadtest [USERS=50 DURATION=60 SCHOOLS=4000]: locust headless against gunicorn on 127.0.0.1,
+## then every acknowledged save is looked up in the database (needs DATABASE_URL and REDIS_URL)
+USERS ?= 50
+DURATION ?= 60
+loadtest:
+	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; *) \
+		echo "Нагрузочный тест идёт на PostgreSQL и Redis, как в работе: укажите DATABASE_URL=postgres://… и REDIS_URL=redis://…,"; \
+		echo "например: make loadtest DATABASE_URL=postgres://postgres@127.0.0.1:5432/rcro REDIS_URL=redis://127.0.0.1:6379/0"; \
+		exit 1;; esac
+	@test -n "$$REDIS_URL" || { echo "Укажите REDIS_URL=redis://… — сессии и кэш, как в работе, лежат в Redis."; exit 1; }
+	@$(MAKE) -s migrate
+	$(BIN)/python manage.py loadtest --users $(USERS) --duration $(DURATION) --schools $(SCHOOLS) --branches $(BRANCHES)
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

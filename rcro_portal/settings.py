@@ -197,11 +197,18 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Compressing the collected files (gzip and brotli) takes minutes on a small machine; the load
+# test, which requests no static files, collects them uncompressed (DJANGO_STATIC_COMPRESS=0).
+STATIC_COMPRESS = env.bool("DJANGO_STATIC_COMPRESS", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            (
+                "whitenoise.storage.CompressedManifestStaticFilesStorage"
+                if STATIC_COMPRESS
+                else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+            )
             if PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
