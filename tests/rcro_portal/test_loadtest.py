@@ -20,7 +20,14 @@ def ack(school, token, version):
 
 
 def test_the_last_acknowledged_save_in_the_database_passes():
-    records = [sent(1, "a", 1), ack(1, "a", 2), sent(1, "b", 2), ack(1, "b", 3), sent(2, "c", 5), ack(2, "c", 6)]
+    records = [
+        sent(1, "a", 1),
+        ack(1, "a", 2),
+        sent(1, "b", 2),
+        ack(1, "b", 3),
+        sent(2, "c", 5),
+        ack(2, "c", 6),
+    ]
     result = loadtest.verify(records, {1: ("b", 3), 2: ("c", 6)})
     assert result.lost == [] and result.acknowledged == 3 and result.reports == 2
 
@@ -56,7 +63,11 @@ def test_acknowledged_versions_must_grow():
 
 
 def test_conflicts_are_counted_apart_and_reports_without_acks_are_not_checked():
-    records = [sent(1, "a", 1), {"event": "conflict", "school": 1, "token": "a", "version": 1}, sent(2, "z", 1)]
+    records = [
+        sent(1, "a", 1),
+        {"event": "conflict", "school": 1, "token": "a", "version": 1},
+        sent(2, "z", 1),
+    ]
     result = loadtest.verify(records, {})
     assert result.conflicts == 1 and result.lost == [] and result.reports == 0
 
@@ -84,7 +95,9 @@ def test_plan_gives_each_coordinator_an_editable_report_of_their_own_and_real_se
     schools = [c["school"] for c in again["coordinators"]]
     assert len(set(schools)) == 5
     statuses = set(
-        SchoolReport.objects.filter(campaign=bench.campaign(), school_id__in=schools).values_list("status", flat=True)
+        SchoolReport.objects.filter(campaign=bench.campaign(), school_id__in=schools).values_list(
+            "status", flat=True
+        )
     )
     assert statuses <= {ReportStatus.DRAFT, ReportStatus.RETURNED}
     assert {u.role for u in User.objects.filter(username__startswith="b200-lt-")} == {
