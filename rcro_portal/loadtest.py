@@ -146,7 +146,7 @@ def build_plan(bench: BenchSet, users: int, *, run_id: str) -> dict:
                 "dashboard": reverse("monitoring:municipality_dashboard", args=[slug, user.municipality_id]),
                 "reports": [
                     reverse("monitoring:report", args=[slug, school_id])
-                    for school_id in submitted.get(user.municipality_id, [])
+                    for school_id in submitted.get(user.municipality_id or 0, [])
                 ],
             }
             for user in roles["specialists"]
@@ -177,7 +177,7 @@ class Verification:
 
 def read_log(path: Path) -> list[dict]:
     """The virtual coordinators' log; a line cut short by a killed process is ignored."""
-    records = []
+    records: list[dict] = []
     if not path.exists():
         return records
     for line in path.read_text(encoding="utf-8").splitlines():
