@@ -1,4 +1,7 @@
+import importlib.util
 import json
+from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
@@ -112,3 +115,38 @@ def test_plan_gives_each_coordinator_an_editable_report_of_their_own_and_real_se
     assert client.get(plan["methodists"][0]["dashboard"]).status_code == 200
     client.cookies[settings.SESSION_COOKIE_NAME] = plan["specialists"][0]["session"]
     assert client.get(plan["specialists"][0]["dashboard"]).status_code == 200
+
+
+def _form_fields():
+    path = Path(__file__).resolve().parents[2] / "scripts" / "loadtest_forms.py"
+    spec = importlib.util.spec_from_file_location("loadtest_forms", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.form_fields
+
+
+@pytest.mark.django_db
+def test_what_the_virtual_coordinator_sends_is_saved_and_verified():
+    """The scenario's save without locust: the form as parsed from the page, posted to the
+    background save with a token in the notes; the acknowledgement matches the database."""
+    form_fields = _form_fields()
+    bench = ensure_data(200, 40)
+    entry = loadtest.build_plan(bench, 1, run_id="t")["coordinators"][0]
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = entry["session"]
+    fields = form_fields(client.get(entry["edit"]).content.decode())
+    names = [name for name, _ in fields]
+    assert {"version", "notes", "csrfmiddlewaretoken"} <= set(names)
+    version = int(dict(fields)["version"])
+    records = [sent(entry["school"], "lt-t-1", version)]
+    body = [(name, "lt-t-1" if name == "notes" else value) for name, value in fields]
+    response = client.post(
+        entry["autosave"], urlencode(body), content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200 and response.json()["ok"], response.content[:300]
+    records.append(ack(entry["school"], "lt-t-1", response.json()["version"]))
+    result = loadtest.verify(records, loadtest.stored_saves(bench, [entry["school"]]))
+    assert result.lost == [] and result.acknowledged == 1
+    # A later save that the database does not hold is reported lost.
+    records += [sent(entry["school"], "lt-t-2", version + 1), ack(entry["school"], "lt-t-2", version + 2)]
+    assert len(loadtest.verify(records, loadtest.stored_saves(bench, [entry["school"]])).lost) == 1
