@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.formats import date_format
 
 from core import russian as ru
@@ -199,56 +199,47 @@ def _by_municipality(qs) -> list[dict]:
     return result
 
 
-def _switched(campaign: Campaign, qs) -> list[dict]:
+def switched_and_adopted(campaign: Campaign, qs) -> tuple[list[dict], list[dict]]:
+    """Organisations that changed their system since the previous campaign (both years a system
+    in use), and those that started to use one (last year «не используется», no system or no
+    report). Two queries of plain values, compared in Python: a subquery per report costs seconds
+    at tens of thousands of schools."""
     if not campaign.previous_id:
-        return []
-    previous = SchoolReport.objects.filter(campaign_id=campaign.previous_id, school_id=OuterRef("school_id"))
-    rows = (
-        qs.filter(system__isnull=False)
-        .annotate(
-            previous_system_id=Subquery(previous.values("system_id")[:1]),
-            previous_system=Subquery(previous.values("system__name")[:1]),
-            previous_used=Subquery(previous.values("system__is_used")[:1]),
-        )
-        .filter(previous_system_id__isnull=False, system__is_used=True, previous_used=True)
-        .exclude(system_id=F("previous_system_id"))
-        .values(
-            "school__short_name", "school__municipality__name", "previous_system", "system__name", "notes"
-        )
-        .order_by("school__municipality__sort_order", "school__short_name")
-    )
-    return [
-        {
-            "school": r["school__short_name"],
-            "municipality": r["school__municipality__name"],
-            "from": r["previous_system"],
-            "to": r["system__name"],
-            "notes": r["notes"],
-        }
-        for r in rows
-    ]
-
-
-def _adopted(campaign: Campaign, qs) -> list[dict]:
-    """Organisations that started to use a system: last year «не используется» or no report."""
-    if not campaign.previous_id:
-        return []
-    previous = SchoolReport.objects.filter(campaign_id=campaign.previous_id, school_id=OuterRef("school_id"))
+        return [], []
+    before = {
+        school_id: (system_id, name, used)
+        for school_id, system_id, name, used in SchoolReport.objects.filter(campaign_id=campaign.previous_id)
+        .order_by()
+        .values_list("school_id", "system_id", "system__name", "system__is_used")
+    }
     rows = (
         qs.filter(system__is_used=True)
-        .annotate(previous_used=Subquery(previous.values("system__is_used")[:1]))
-        .filter(Q(previous_used__isnull=True) | Q(previous_used=False))
-        .values("school__short_name", "school__municipality__name", "system__name")
+        .values_list(
+            "school_id",
+            "system_id",
+            "system__name",
+            "notes",
+            "school__short_name",
+            "school__municipality__name",
+        )
         .order_by("school__municipality__sort_order", "school__short_name")
     )
-    return [
-        {
-            "school": r["school__short_name"],
-            "municipality": r["school__municipality__name"],
-            "to": r["system__name"],
-        }
-        for r in rows
-    ]
+    switched, adopted = [], []
+    for school_id, system_id, name, notes, school, municipality in rows:
+        previous_system, previous_name, previous_used = before.get(school_id, (None, None, None))
+        if previous_system is not None and previous_used and previous_system != system_id:
+            switched.append(
+                {
+                    "school": school,
+                    "municipality": municipality,
+                    "from": previous_name,
+                    "to": name,
+                    "notes": notes,
+                }
+            )
+        elif not previous_used:
+            adopted.append({"school": school, "municipality": municipality, "to": name})
+    return switched, adopted
 
 
 # --- The figures, step by step ---------------------------------------------------------------------
@@ -384,9 +375,10 @@ def _municipalities(scope: Scope, f: dict) -> dict:
 
 
 def _changes_and_problems(scope: Scope, f: dict) -> dict:
+    switched, adopted = switched_and_adopted(scope.campaign, scope.reports)
     return {
-        "switched": _switched(scope.campaign, scope.reports),
-        "adopted": _adopted(scope.campaign, scope.reports),
+        "switched": switched,
+        "adopted": adopted,
         "problems": _problems(scope.reports),
         "thresholds": {
             "min_teacher_workstations_per_teacher": MIN_TEACHER_WORKSTATIONS_PER_TEACHER,
