@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.formats import date_format
 
 from core import russian as ru
@@ -130,31 +130,6 @@ def _by_vendor(by_system: list[dict], total: int) -> list[dict]:
     ]
 
 
-def _problems(qs) -> dict:
-    def schools(filtered):
-        return [
-            {"school": r["school__short_name"], "municipality": r["school__municipality__name"]}
-            for r in filtered.values("school__short_name", "school__municipality__name").order_by(
-                "school__municipality__sort_order", "school__short_name"
-            )
-        ]
-
-    return {
-        "parallel_journals": schools(qs.filter(_using(), paper_journal=SchoolReport.PaperJournal.YES)),
-        "few_teacher_workstations": schools(
-            qs.filter(_using(), teachers_edms__gt=0).filter(
-                teacher_workstations__lt=F("teachers_edms") * MIN_TEACHER_WORKSTATIONS_PER_TEACHER
-            )
-        ),
-        "low_parent_registration": schools(
-            qs.filter(_using(), students_total__gt=0).filter(
-                parents_edms__lt=F("students_total") * MIN_PARENTS_PER_STUDENT
-            )
-        ),
-        "edms_not_used": schools(qs.filter(system__is_used=False)),
-    }
-
-
 def _by_municipality(qs) -> list[dict]:
     rows = (
         qs.values("school__municipality_id", "school__municipality__name", "school__municipality__sort_order")
@@ -199,33 +174,68 @@ def _by_municipality(qs) -> list[dict]:
     return result
 
 
-def switched_and_adopted(campaign: Campaign, qs) -> tuple[list[dict], list[dict]]:
-    """Organisations that changed their system since the previous campaign (both years a system
-    in use), and those that started to use one (last year «не используется», no system or no
-    report). Two queries of plain values, compared in Python: a subquery per report costs seconds
-    at tens of thousands of schools."""
-    if not campaign.previous_id:
-        return [], []
-    before = {
-        school_id: (system_id, name, used)
-        for school_id, system_id, name, used in SchoolReport.objects.filter(campaign_id=campaign.previous_id)
-        .order_by()
-        .values_list("school_id", "system_id", "system__name", "system__is_used")
-    }
-    rows = (
-        qs.filter(system__is_used=True)
-        .values_list(
-            "school_id",
-            "system_id",
-            "system__name",
-            "notes",
-            "school__short_name",
-            "school__municipality__name",
-        )
-        .order_by("school__municipality__sort_order", "school__short_name")
-    )
+PROBLEM_KEYS = ("parallel_journals", "few_teacher_workstations", "low_parent_registration", "edms_not_used")
+
+
+def _problem_keys(used, paper_journal, teachers_edms, workstations, students, parents) -> list[str]:
+    """The problems of one report (the thresholds at the top of this module)."""
+    keys = []
+    if used and paper_journal == SchoolReport.PaperJournal.YES:
+        keys.append("parallel_journals")
+    if (
+        used
+        and teachers_edms
+        and workstations is not None
+        and workstations < teachers_edms * MIN_TEACHER_WORKSTATIONS_PER_TEACHER
+    ):
+        keys.append("few_teacher_workstations")
+    if used and students and parents is not None and parents < students * MIN_PARENTS_PER_STUDENT:
+        keys.append("low_parent_registration")
+    if used is False:
+        keys.append("edms_not_used")
+    return keys
+
+
+def school_lists(campaign: Campaign, qs) -> dict:
+    """The organisations named in the справка: by problem, those that changed their system since
+    the previous campaign (both years a system in use) and those that started to use one (last
+    year «не используется», no system or no report). Two queries of plain values, sorted out in
+    Python: a query per list, or a subquery per report, costs seconds at tens of thousands of
+    schools."""
+    before: dict[int, tuple] = {}
+    if campaign.previous_id:
+        before = {
+            school_id: (system_id, name, used)
+            for school_id, system_id, name, used in SchoolReport.objects.filter(
+                campaign_id=campaign.previous_id
+            )
+            .order_by()
+            .values_list("school_id", "system_id", "system__name", "system__is_used")
+            .iterator(chunk_size=5000)
+        }
+    rows = qs.values_list(
+        "school_id",
+        "system_id",
+        "system__name",
+        "system__is_used",
+        "notes",
+        "school__short_name",
+        "school__municipality__name",
+        "paper_journal",
+        "teachers_edms",
+        "teacher_workstations",
+        "students_total",
+        "parents_edms",
+    ).order_by("school__municipality__sort_order", "school__short_name")
+    problems: dict[str, list[dict]] = {key: [] for key in PROBLEM_KEYS}
     switched, adopted = [], []
-    for school_id, system_id, name, notes, school, municipality in rows:
+    for school_id, system_id, name, used, notes, school, municipality, *values in rows.iterator(
+        chunk_size=5000
+    ):
+        for key in _problem_keys(used, *values):
+            problems[key].append({"school": school, "municipality": municipality})
+        if not used or not campaign.previous_id:
+            continue
         previous_system, previous_name, previous_used = before.get(school_id, (None, None, None))
         if previous_system is not None and previous_used and previous_system != system_id:
             switched.append(
@@ -239,7 +249,7 @@ def switched_and_adopted(campaign: Campaign, qs) -> tuple[list[dict], list[dict]
             )
         elif not previous_used:
             adopted.append({"school": school, "municipality": municipality, "to": name})
-    return switched, adopted
+    return {"switched": switched, "adopted": adopted, "problems": problems}
 
 
 # --- The figures, step by step ---------------------------------------------------------------------
@@ -291,6 +301,7 @@ def _participation(scope: Scope, f: dict) -> dict:
     by_status = {
         row["status"]: row["n"]
         for row in SchoolReport.objects.filter(campaign=scope.campaign, school__in=participants)
+        .order_by()
         .values("status")
         .annotate(n=Count("id"))
     }
@@ -375,11 +386,8 @@ def _municipalities(scope: Scope, f: dict) -> dict:
 
 
 def _changes_and_problems(scope: Scope, f: dict) -> dict:
-    switched, adopted = switched_and_adopted(scope.campaign, scope.reports)
     return {
-        "switched": switched,
-        "adopted": adopted,
-        "problems": _problems(scope.reports),
+        **school_lists(scope.campaign, scope.reports),
         "thresholds": {
             "min_teacher_workstations_per_teacher": MIN_TEACHER_WORKSTATIONS_PER_TEACHER,
             "min_parents_per_student": MIN_PARENTS_PER_STUDENT,

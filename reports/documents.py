@@ -14,7 +14,8 @@ FILE_NAMES = {"json": "report.json", "docx": "report.docx", "xlsx": "report.xlsx
 
 
 def write_json(figures: dict, path: Path) -> None:
-    path.write_text(json.dumps(figures, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
+    # Without indentation: the C encoder, several times faster on the lists of a large region.
+    path.write_text(json.dumps(figures, ensure_ascii=False, sort_keys=True), encoding="utf-8")
 
 
 # --- DOCX ---------------------------------------------------------------------------------------------
