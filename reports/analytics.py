@@ -6,6 +6,7 @@ the «Проблемы» section.
 """
 
 import datetime
+import functools
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -58,8 +59,8 @@ def _using(prefix: str = "") -> Q:
     return Q(**{f"{prefix}system__is_used": True})
 
 
-def _headline(qs) -> dict:
-    data = qs.aggregate(
+def _headline_aggregates() -> dict:
+    return dict(
         orgs_total=Count("id"),
         orgs_using_edms=Count("id", filter=_using()),
         regional_orgs_total=Count("id", filter=Q(school__municipality__kind=Municipality.Kind.REGIONAL)),
@@ -69,8 +70,29 @@ def _headline(qs) -> dict:
             distinct=True,
         ),
     )
+
+
+HEADLINE_KEYS = ("orgs_total", "orgs_using_edms", "regional_orgs_total", "municipalities_total")
+
+
+def _headline(qs=None, *, totals: dict | None = None) -> dict:
+    """Counts of organisations: from ``totals`` already aggregated, or one query over ``qs``."""
+    data = {key: totals[key] for key in HEADLINE_KEYS} if totals else qs.aggregate(**_headline_aggregates())
     data["orgs_using_edms_pct"] = ru.share(data["orgs_using_edms"], data["orgs_total"])
     return data
+
+
+def _totals(qs) -> dict:
+    """Every whole-scope count and sum of the report in one pass over the counted reports."""
+    return qs.aggregate(
+        **_headline_aggregates(),
+        **{n: Sum(n) for n in SUM_FIELDS},
+        paper_yes=Count("id", filter=Q(paper_journal=1)),
+        paper_no=Count("id", filter=Q(paper_journal=2)),
+        paper_planned=Count("id", filter=Q(paper_journal=3)),
+        **{f"freq_{n}": Count("id", filter=Q(entry_frequency=n)) for n in (1, 2, 3, 4)},
+        pilot_sites=Count("id", filter=Q(pilot_site=SchoolReport.PilotSite.YES)),
+    )
 
 
 def _by_system(qs, total: int) -> list[dict]:
@@ -266,6 +288,10 @@ class Scope:
     include_unapproved: bool
     reports: QuerySet  # the counted reports
 
+    @functools.cached_property
+    def totals(self) -> dict:
+        return _totals(self.reports)
+
     @property
     def region_wide(self) -> bool:
         return self.municipality is None
@@ -296,7 +322,7 @@ def _identity(scope: Scope, f: dict) -> dict:
 
 
 def _participation(scope: Scope, f: dict) -> dict:
-    data = _headline(scope.reports)
+    data = _headline(totals=scope.totals)
     participants = scope.participants()
     by_status = {
         row["status"]: row["n"]
@@ -322,7 +348,7 @@ def _systems(scope: Scope, f: dict) -> dict:
 
 
 def _coverage(scope: Scope, f: dict) -> dict:
-    sums = {k: v or 0 for k, v in scope.reports.aggregate(**{n: Sum(n) for n in SUM_FIELDS}).items()}
+    sums = {n: scope.totals[n] or 0 for n in SUM_FIELDS}
     students, teachers = sums["students_total"], sums["teachers_total"]
     data = {
         "classes_total": sums["classes_total"],
@@ -347,13 +373,7 @@ def _coverage(scope: Scope, f: dict) -> dict:
 
 
 def _journal_and_frequency(scope: Scope, f: dict) -> dict:
-    codes = scope.reports.aggregate(
-        paper_yes=Count("id", filter=Q(paper_journal=1)),
-        paper_no=Count("id", filter=Q(paper_journal=2)),
-        paper_planned=Count("id", filter=Q(paper_journal=3)),
-        **{f"freq_{n}": Count("id", filter=Q(entry_frequency=n)) for n in (1, 2, 3, 4)},
-        pilot_sites=Count("id", filter=Q(pilot_site=SchoolReport.PilotSite.YES)),
-    )
+    codes = scope.totals
     paper = {"yes": codes["paper_yes"], "no": codes["paper_no"], "planned": codes["paper_planned"]}
     return {
         "paper_journal": paper,
