@@ -639,3 +639,17 @@ def test_report_queries_do_not_grow_with_schools(
         for _ in range(2):
             report(rich, SchoolFactory(municipality=municipality), status="approved", paper_journal=1)
     assert before == build()
+
+
+def test_chart_labels_fit_the_margin_on_two_lines():
+    font = charts._font(charts.FONT_PT)
+    long = "Городской округ закрытое административно-территориальное образование Северск Томской области"
+    lines = charts.fit_label(long, font, 250)
+    assert len(lines) == charts.LABEL_LINES and lines[-1].endswith("…")
+    assert all(font.getlength(line) <= 250 for line in lines)
+    assert charts.fit_label("Сетевой город (netgorod.tomsk-7.ru)", font, 250) == [
+        "Сетевой город",
+        "(netgorod.tomsk-7.ru)",
+    ]
+    assert charts.fit_label("ТЭШ", font, 250) == ["ТЭШ"]
+    assert [charts.nice_step(x) for x in (1, 118, 2974, 52000)] == [0.2, 25, 1000, 20000]
