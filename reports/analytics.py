@@ -6,11 +6,12 @@ the «Проблемы» section.
 """
 
 import datetime
+import functools
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.formats import date_format
 
 from core import russian as ru
@@ -58,8 +59,8 @@ def _using(prefix: str = "") -> Q:
     return Q(**{f"{prefix}system__is_used": True})
 
 
-def _headline(qs) -> dict:
-    data = qs.aggregate(
+def _headline_aggregates() -> dict:
+    return dict(
         orgs_total=Count("id"),
         orgs_using_edms=Count("id", filter=_using()),
         regional_orgs_total=Count("id", filter=Q(school__municipality__kind=Municipality.Kind.REGIONAL)),
@@ -69,8 +70,29 @@ def _headline(qs) -> dict:
             distinct=True,
         ),
     )
+
+
+HEADLINE_KEYS = ("orgs_total", "orgs_using_edms", "regional_orgs_total", "municipalities_total")
+
+
+def _headline(qs=None, *, totals: dict | None = None) -> dict:
+    """Counts of organisations: from ``totals`` already aggregated, or one query over ``qs``."""
+    data = {key: totals[key] for key in HEADLINE_KEYS} if totals else qs.aggregate(**_headline_aggregates())
     data["orgs_using_edms_pct"] = ru.share(data["orgs_using_edms"], data["orgs_total"])
     return data
+
+
+def _totals(qs) -> dict:
+    """Every whole-scope count and sum of the report in one pass over the counted reports."""
+    return qs.aggregate(
+        **_headline_aggregates(),
+        **{n: Sum(n) for n in SUM_FIELDS},
+        paper_yes=Count("id", filter=Q(paper_journal=1)),
+        paper_no=Count("id", filter=Q(paper_journal=2)),
+        paper_planned=Count("id", filter=Q(paper_journal=3)),
+        **{f"freq_{n}": Count("id", filter=Q(entry_frequency=n)) for n in (1, 2, 3, 4)},
+        pilot_sites=Count("id", filter=Q(pilot_site=SchoolReport.PilotSite.YES)),
+    )
 
 
 def _by_system(qs, total: int) -> list[dict]:
@@ -130,31 +152,6 @@ def _by_vendor(by_system: list[dict], total: int) -> list[dict]:
     ]
 
 
-def _problems(qs) -> dict:
-    def schools(filtered):
-        return [
-            {"school": r["school__short_name"], "municipality": r["school__municipality__name"]}
-            for r in filtered.values("school__short_name", "school__municipality__name").order_by(
-                "school__municipality__sort_order", "school__short_name"
-            )
-        ]
-
-    return {
-        "parallel_journals": schools(qs.filter(_using(), paper_journal=SchoolReport.PaperJournal.YES)),
-        "few_teacher_workstations": schools(
-            qs.filter(_using(), teachers_edms__gt=0).filter(
-                teacher_workstations__lt=F("teachers_edms") * MIN_TEACHER_WORKSTATIONS_PER_TEACHER
-            )
-        ),
-        "low_parent_registration": schools(
-            qs.filter(_using(), students_total__gt=0).filter(
-                parents_edms__lt=F("students_total") * MIN_PARENTS_PER_STUDENT
-            )
-        ),
-        "edms_not_used": schools(qs.filter(system__is_used=False)),
-    }
-
-
 def _by_municipality(qs) -> list[dict]:
     rows = (
         qs.values("school__municipality_id", "school__municipality__name", "school__municipality__sort_order")
@@ -199,56 +196,82 @@ def _by_municipality(qs) -> list[dict]:
     return result
 
 
-def _switched(campaign: Campaign, qs) -> list[dict]:
-    if not campaign.previous_id:
-        return []
-    previous = SchoolReport.objects.filter(campaign_id=campaign.previous_id, school_id=OuterRef("school_id"))
-    rows = (
-        qs.filter(system__isnull=False)
-        .annotate(
-            previous_system_id=Subquery(previous.values("system_id")[:1]),
-            previous_system=Subquery(previous.values("system__name")[:1]),
-            previous_used=Subquery(previous.values("system__is_used")[:1]),
-        )
-        .filter(previous_system_id__isnull=False, system__is_used=True, previous_used=True)
-        .exclude(system_id=F("previous_system_id"))
-        .values(
-            "school__short_name", "school__municipality__name", "previous_system", "system__name", "notes"
-        )
-        .order_by("school__municipality__sort_order", "school__short_name")
-    )
-    return [
-        {
-            "school": r["school__short_name"],
-            "municipality": r["school__municipality__name"],
-            "from": r["previous_system"],
-            "to": r["system__name"],
-            "notes": r["notes"],
-        }
-        for r in rows
-    ]
+PROBLEM_KEYS = ("parallel_journals", "few_teacher_workstations", "low_parent_registration", "edms_not_used")
 
 
-def _adopted(campaign: Campaign, qs) -> list[dict]:
-    """Organisations that started to use a system: last year «не используется» or no report."""
-    if not campaign.previous_id:
-        return []
-    previous = SchoolReport.objects.filter(campaign_id=campaign.previous_id, school_id=OuterRef("school_id"))
-    rows = (
-        qs.filter(system__is_used=True)
-        .annotate(previous_used=Subquery(previous.values("system__is_used")[:1]))
-        .filter(Q(previous_used__isnull=True) | Q(previous_used=False))
-        .values("school__short_name", "school__municipality__name", "system__name")
-        .order_by("school__municipality__sort_order", "school__short_name")
-    )
-    return [
-        {
-            "school": r["school__short_name"],
-            "municipality": r["school__municipality__name"],
-            "to": r["system__name"],
+def _problem_keys(used, paper_journal, teachers_edms, workstations, students, parents) -> list[str]:
+    """The problems of one report (the thresholds at the top of this module)."""
+    keys = []
+    if used and paper_journal == SchoolReport.PaperJournal.YES:
+        keys.append("parallel_journals")
+    if (
+        used
+        and teachers_edms
+        and workstations is not None
+        and workstations < teachers_edms * MIN_TEACHER_WORKSTATIONS_PER_TEACHER
+    ):
+        keys.append("few_teacher_workstations")
+    if used and students and parents is not None and parents < students * MIN_PARENTS_PER_STUDENT:
+        keys.append("low_parent_registration")
+    if used is False:
+        keys.append("edms_not_used")
+    return keys
+
+
+def school_lists(campaign: Campaign, qs) -> dict:
+    """The organisations named in the справка: by problem, those that changed their system since
+    the previous campaign (both years a system in use) and those that started to use one (last
+    year «не используется», no system or no report). Two queries of plain values, sorted out in
+    Python: a query per list, or a subquery per report, costs seconds at tens of thousands of
+    schools."""
+    before: dict[int, tuple] = {}
+    if campaign.previous_id:
+        before = {
+            school_id: (system_id, name, used)
+            for school_id, system_id, name, used in SchoolReport.objects.filter(
+                campaign_id=campaign.previous_id
+            )
+            .order_by()
+            .values_list("school_id", "system_id", "system__name", "system__is_used")
+            .iterator(chunk_size=5000)
         }
-        for r in rows
-    ]
+    rows = qs.values_list(
+        "school_id",
+        "system_id",
+        "system__name",
+        "system__is_used",
+        "notes",
+        "school__short_name",
+        "school__municipality__name",
+        "paper_journal",
+        "teachers_edms",
+        "teacher_workstations",
+        "students_total",
+        "parents_edms",
+    ).order_by("school__municipality__sort_order", "school__short_name")
+    problems: dict[str, list[dict]] = {key: [] for key in PROBLEM_KEYS}
+    switched, adopted = [], []
+    for school_id, system_id, name, used, notes, school, municipality, *values in rows.iterator(
+        chunk_size=5000
+    ):
+        for key in _problem_keys(used, *values):
+            problems[key].append({"school": school, "municipality": municipality})
+        if not used or not campaign.previous_id:
+            continue
+        previous_system, previous_name, previous_used = before.get(school_id, (None, None, None))
+        if previous_system is not None and previous_used and previous_system != system_id:
+            switched.append(
+                {
+                    "school": school,
+                    "municipality": municipality,
+                    "from": previous_name,
+                    "to": name,
+                    "notes": notes,
+                }
+            )
+        elif not previous_used:
+            adopted.append({"school": school, "municipality": municipality, "to": name})
+    return {"switched": switched, "adopted": adopted, "problems": problems}
 
 
 # --- The figures, step by step ---------------------------------------------------------------------
@@ -264,6 +287,10 @@ class Scope:
     municipality: Municipality | None
     include_unapproved: bool
     reports: QuerySet  # the counted reports
+
+    @functools.cached_property
+    def totals(self) -> dict:
+        return _totals(self.reports)
 
     @property
     def region_wide(self) -> bool:
@@ -295,11 +322,12 @@ def _identity(scope: Scope, f: dict) -> dict:
 
 
 def _participation(scope: Scope, f: dict) -> dict:
-    data = _headline(scope.reports)
+    data = _headline(totals=scope.totals)
     participants = scope.participants()
     by_status = {
         row["status"]: row["n"]
         for row in SchoolReport.objects.filter(campaign=scope.campaign, school__in=participants)
+        .order_by()
         .values("status")
         .annotate(n=Count("id"))
     }
@@ -320,7 +348,7 @@ def _systems(scope: Scope, f: dict) -> dict:
 
 
 def _coverage(scope: Scope, f: dict) -> dict:
-    sums = {k: v or 0 for k, v in scope.reports.aggregate(**{n: Sum(n) for n in SUM_FIELDS}).items()}
+    sums = {n: scope.totals[n] or 0 for n in SUM_FIELDS}
     students, teachers = sums["students_total"], sums["teachers_total"]
     data = {
         "classes_total": sums["classes_total"],
@@ -345,13 +373,7 @@ def _coverage(scope: Scope, f: dict) -> dict:
 
 
 def _journal_and_frequency(scope: Scope, f: dict) -> dict:
-    codes = scope.reports.aggregate(
-        paper_yes=Count("id", filter=Q(paper_journal=1)),
-        paper_no=Count("id", filter=Q(paper_journal=2)),
-        paper_planned=Count("id", filter=Q(paper_journal=3)),
-        **{f"freq_{n}": Count("id", filter=Q(entry_frequency=n)) for n in (1, 2, 3, 4)},
-        pilot_sites=Count("id", filter=Q(pilot_site=SchoolReport.PilotSite.YES)),
-    )
+    codes = scope.totals
     paper = {"yes": codes["paper_yes"], "no": codes["paper_no"], "planned": codes["paper_planned"]}
     return {
         "paper_journal": paper,
@@ -385,9 +407,7 @@ def _municipalities(scope: Scope, f: dict) -> dict:
 
 def _changes_and_problems(scope: Scope, f: dict) -> dict:
     return {
-        "switched": _switched(scope.campaign, scope.reports),
-        "adopted": _adopted(scope.campaign, scope.reports),
-        "problems": _problems(scope.reports),
+        **school_lists(scope.campaign, scope.reports),
         "thresholds": {
             "min_teacher_workstations_per_teacher": MIN_TEACHER_WORKSTATIONS_PER_TEACHER,
             "min_parents_per_student": MIN_PARENTS_PER_STUDENT,

@@ -7,14 +7,15 @@ from pathlib import Path
 
 import xlsxwriter
 
-from . import narrative
+from . import charts, narrative
 from .docx_template import FIXED_TIME, Signoff, render_docx
 
 FILE_NAMES = {"json": "report.json", "docx": "report.docx", "xlsx": "report.xlsx"}
 
 
 def write_json(figures: dict, path: Path) -> None:
-    path.write_text(json.dumps(figures, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
+    # Without indentation: the C encoder, several times faster on the lists of a large region.
+    path.write_text(json.dumps(figures, ensure_ascii=False, sort_keys=True), encoding="utf-8")
 
 
 # --- DOCX ---------------------------------------------------------------------------------------------
@@ -162,7 +163,7 @@ MUNICIPALITY_HEADERS = [
 def _sheet_municipalities(book, figures: dict, fmt: _Formats) -> None:
     if not figures["by_municipality"]:
         return
-    sheet = book.add_worksheet("По МО")
+    sheet = book.add_worksheet(narrative.XLSX_SHEET_MUNICIPALITIES)
     sheet.set_column(0, 0, 32)
     for col, text in enumerate(MUNICIPALITY_HEADERS):
         sheet.write_string(0, col, text, fmt.bold)
@@ -179,24 +180,49 @@ def _sheet_municipalities(book, figures: dict, fmt: _Formats) -> None:
         ):
             if m[key] is not None:
                 sheet.write_number(row, col, m[key], cell_format)
-    rows_count = len(figures["by_municipality"])
+    # The chart shows the largest municipalities and «остальные» (as in the справка), from a small
+    # table beside the full one, so it stays readable however many municipalities there are.
+    bars = charts.municipality_bars(figures)
+    first_col = len(MUNICIPALITY_HEADERS) + 1
+    sheet.set_column(first_col, first_col, 32)
+    sheet.write_string(0, first_col, "На диаграмме: МО с наибольшим числом организаций", fmt.bold)
+    sheet.write_string(0, first_col + 1, "Доля, %", fmt.bold)
+    for row, (label, value) in enumerate(bars, start=1):
+        sheet.write_string(row, first_col, label)
+        sheet.write_number(row, first_col + 1, value, fmt.percent)
+    if not bars:
+        return
     chart = book.add_chart({"type": "bar"})
     chart.add_series(
         {
             "name": "Доля организаций, использующих СЭД, %",
-            "categories": ["По МО", 1, 0, rows_count, 0],
-            "values": ["По МО", 1, 3, rows_count, 3],
+            "categories": [sheet.name, 1, first_col, len(bars), first_col],
+            "values": [sheet.name, 1, first_col + 1, len(bars), first_col + 1],
             "data_labels": {"value": True, "num_format": "0.0"},
         }
     )
     chart.set_x_axis({"min": 0, "max": 100})
+    chart.set_y_axis({"reverse": True})
     chart.set_legend({"none": True})
     chart.set_title({"name": "Доля организаций, использующих СЭД"})
-    sheet.insert_chart(1, 9, chart, {"x_scale": 1.5, "y_scale": 2.0})
+    sheet.insert_chart(len(bars) + 2, first_col, chart, {"x_scale": 1.5, "y_scale": 1.5})
+
+
+def _sheet_switched(book, figures: dict, fmt: _Formats) -> None:
+    if not figures.get("switched"):
+        return
+    sheet = book.add_worksheet(narrative.XLSX_SHEET_SWITCHED)
+    sheet.set_column(0, 1, 32)
+    sheet.set_column(2, 4, 24)
+    for col, text in enumerate(["МО", "Организация", "Было", "Стало", "Примечание (графа 25)"]):
+        sheet.write_string(0, col, text, fmt.bold)
+    for row, x in enumerate(figures["switched"], start=1):
+        for col, key in enumerate(("municipality", "school", "from", "to", "notes")):
+            sheet.write_string(row, col, x.get(key) or "")
 
 
 def _sheet_problems(book, figures: dict, fmt: _Formats) -> None:
-    sheet = book.add_worksheet("Проблемы")
+    sheet = book.add_worksheet(narrative.XLSX_SHEET_PROBLEMS)
     sheet.set_column(0, 0, 60)
     sheet.set_column(1, 2, 32)
     for col, text in enumerate(["Проблема", "Организация", "МО"]):
@@ -240,7 +266,14 @@ def _sheet_pilot_reports(book, figures: dict, fmt: _Formats) -> None:
 
 
 # One function per sheet; a new sheet is one more function here.
-XLSX_SHEETS = (_sheet_summary, _sheet_systems, _sheet_municipalities, _sheet_problems, _sheet_pilot_reports)
+XLSX_SHEETS = (
+    _sheet_summary,
+    _sheet_systems,
+    _sheet_municipalities,
+    _sheet_switched,
+    _sheet_problems,
+    _sheet_pilot_reports,
+)
 
 
 def write_xlsx(figures: dict, path: Path) -> None:

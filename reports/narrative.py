@@ -30,6 +30,15 @@ TEXT, ITEM, SUBHEADING = "text", "item", "subheading"
 # Width for tables on an A4 page with the margins of the default template (210 − 30 − 15 mm), in
 # cm, less a millimetre for the borders.
 PAGE_WIDTH_CM = 16.4
+# The справка stays a document a person reads at any size of the region: a list longer than this
+# is summed up in the DOCX and given in full in the report's XLSX (the sheet named in the text).
+LIST_ROWS_LIMIT = 150  # organisations in the appendix of problems / systems changed
+MUNICIPALITY_ROWS_LIMIT = 60  # municipalities in appendix 2
+MUNICIPALITY_EXTREMES = 15  # municipalities with the highest / lowest share shown beyond the limit
+PROBLEM_TOP_MUNICIPALITIES = 3  # municipalities named for each problem in the summed-up appendix 1
+XLSX_SHEET_PROBLEMS = "Проблемы"
+XLSX_SHEET_MUNICIPALITIES = "По МО"
+XLSX_SHEET_SWITCHED = "Сменили систему"
 
 
 @dataclass
@@ -396,10 +405,16 @@ def _monitoring(f: dict) -> Section:
     s.add("use", _use_text(f))
     s.add("comparison", _comparison_text(f))
     if f["switched"]:
+        where = (
+            "(список — в таблице ниже)."
+            if len(f["switched"]) <= LIST_ROWS_LIMIT
+            else "(в таблице ниже — по парам систем «было — стало»; список организаций — в таблице XLSX "
+            f"к справке, лист «{XLSX_SHEET_SWITCHED}»)."
+        )
         s.add(
             "switched",
             f"По сравнению с прошлым мониторингом систему сменили {ru.agree(len(f['switched']), 'организация')} "
-            "(список — в таблице ниже).",
+            + where,
         )
     if f.get("adopted"):
         s.add(
@@ -442,19 +457,34 @@ def _monitoring(f: dict) -> Section:
         s.add("municipalities", text + " Показатели по муниципальным образованиям — в приложении 2.")
     s.tables.append(_systems_table(f))
     if f["switched"]:
-        s.tables.append(
-            Table(
-                ["МО", "Организация", "Было", "Стало", "Примечание (графа 25)"],
-                [
-                    [x["municipality"], x["school"], x["from"], x["to"], x["notes"] or "—"]
-                    for x in f["switched"]
-                ],
-                [3.0, 4.5, 3.0, 3.0, 3.0],
-                "Организации, сменившие систему",
-            )
-        )
+        s.tables.append(_switched_table(f["switched"]))
     s.charts.extend(["systems", "paper"])
     return s
+
+
+def _switched_table(switched: list[dict]) -> Table:
+    """The organisations that changed their system; beyond ``LIST_ROWS_LIMIT`` the number of
+    organisations per pair «было — стало» (the full list is in the XLSX)."""
+    if len(switched) <= LIST_ROWS_LIMIT:
+        return Table(
+            ["МО", "Организация", "Было", "Стало", "Примечание (графа 25)"],
+            [[x["municipality"], x["school"], x["from"], x["to"], x["notes"] or "—"] for x in switched],
+            [3.0, 4.5, 3.0, 3.0, 3.0],
+            "Организации, сменившие систему",
+        )
+    pairs: dict[tuple[str, str], int] = {}
+    for x in switched:
+        pairs[(x["from"], x["to"])] = pairs.get((x["from"], x["to"]), 0) + 1
+    ranked = sorted(pairs.items(), key=lambda item: (-item[1], item[0]))
+    if len(ranked) > LIST_ROWS_LIMIT:
+        rest = ranked[LIST_ROWS_LIMIT - 1 :]
+        ranked = [*ranked[: LIST_ROWS_LIMIT - 1], (("остальные пары", "—"), sum(n for _, n in rest))]
+    return Table(
+        ["Было", "Стало", "Организаций"],
+        [[before, after, ru.num(n)] for (before, after), n in ranked],
+        [6.5, 6.5, 3.4],
+        "Смена системы: число организаций по парам систем",
+    )
 
 
 def _systems_table(f: dict) -> Table:
@@ -631,7 +661,13 @@ def _problems(f: dict) -> Section:
     for key, text in statements:
         s.add(key, text, ITEM)
     if any(f["problems"].values()):
-        s.add("appendix", "Перечни организаций по каждой проблеме приведены в приложении 1.")
+        s.add(
+            "appendix",
+            "Перечни организаций по каждой проблеме приведены в приложении 1."
+            if _problem_rows(f) <= LIST_ROWS_LIMIT
+            else "Число организаций по каждой проблеме приведено в приложении 1, полные перечни "
+            f"организаций — в таблице XLSX к справке (лист «{XLSX_SHEET_PROBLEMS}»).",
+        )
     return s
 
 
@@ -675,44 +711,116 @@ def _tasks(f: dict) -> Section:
     return s
 
 
+def _problem_rows(f: dict) -> int:
+    return sum(len(items) for items in f["problems"].values())
+
+
 def _appendix_problems(f: dict) -> Section | None:
     if not any(f["problems"].values()):
         return None
     s = Section("appendix_problems", "Приложение 1. Организации по проблемам", appendix=True)
-    rows = [
-        [problem_title(key, f), item["municipality"], item["school"]]
-        for key, items in f["problems"].items()
-        for item in items
-    ]
-    s.tables.append(Table(["Проблема", "МО", "Организация"], rows, [6.5, 4.0, 6.0]))
+    total = _problem_rows(f)
+    if total <= LIST_ROWS_LIMIT:
+        rows = [
+            [problem_title(key, f), item["municipality"], item["school"]]
+            for key, items in f["problems"].items()
+            for item in items
+        ]
+        s.tables.append(Table(["Проблема", "МО", "Организация"], rows, [6.5, 4.0, 6.0]))
+        return s
+    s.add(
+        "summary",
+        f"Перечни насчитывают {ru.agree(total, 'строка', 'accs')}, поэтому здесь приведено число "
+        "организаций по каждой проблеме и муниципальные образования, где таких организаций больше всего. "
+        f"Полные перечни — в таблице XLSX к справке, лист «{XLSX_SHEET_PROBLEMS}».",
+    )
+    rows = []
+    for key, items in f["problems"].items():
+        if not items:
+            continue
+        per_municipality: dict[str, int] = {}
+        for item in items:
+            per_municipality[item["municipality"]] = per_municipality.get(item["municipality"], 0) + 1
+        ranked = sorted(per_municipality.items(), key=lambda x: (-x[1], x[0]))
+        named = ", ".join(f"{name} — {ru.num(n)}" for name, n in ranked[:PROBLEM_TOP_MUNICIPALITIES])
+        if len(ranked) > PROBLEM_TOP_MUNICIPALITIES:
+            named += f"; всего МО — {ru.num(len(ranked))}"
+        rows.append([problem_title(key, f), ru.num(len(items)), named])
+    s.tables.append(Table(["Проблема", "Организаций", "Больше всего в МО"], rows, [6.5, 2.9, 7.0]))
     return s
 
 
+MUNICIPALITY_HEADER = [
+    "МО",
+    "Всего ОО",
+    "ОО с СЭД",
+    "Доля ОО с СЭД",
+    "Классы в СЭД",
+    "Обуч. в СЭД",
+    "Педаг. в СЭД",
+]
+MUNICIPALITY_WIDTHS = [4.4, 1.8, 1.8, 2.1, 2.1, 2.1, 2.1]
+MUNICIPALITY_NOTE = (
+    "ОО — общеобразовательные организации; доли классов, обучающихся и педагогов, работающих в СЭД"
+)
+
+
+def _municipality_row(m: dict) -> list[str]:
+    return [
+        m["municipality"],
+        ru.num(m["orgs"]),
+        ru.num(m["orgs_using_edms"]),
+        ru.pct(m["orgs_using_edms_pct"]),
+        ru.pct(m["classes_pct"]),
+        ru.pct(m["students_pct"]),
+        ru.pct(m["teachers_pct"]),
+    ]
+
+
 def _appendix_municipalities(f: dict) -> Section | None:
-    if not f["by_municipality"]:
+    rows = f["by_municipality"]
+    if not rows:
         return None
     s = Section(
         "appendix_municipalities", "Приложение 2. Показатели по муниципальным образованиям", appendix=True
     )
-    header = ["МО", "Всего ОО", "ОО с СЭД", "Доля ОО с СЭД", "Классы в СЭД", "Обуч. в СЭД", "Педаг. в СЭД"]
-    rows = [
-        [
-            m["municipality"],
-            ru.num(m["orgs"]),
-            ru.num(m["orgs_using_edms"]),
-            ru.pct(m["orgs_using_edms_pct"]),
-            ru.pct(m["classes_pct"]),
-            ru.pct(m["students_pct"]),
-            ru.pct(m["teachers_pct"]),
-        ]
-        for m in f["by_municipality"]
-    ]
+    if len(rows) <= MUNICIPALITY_ROWS_LIMIT:
+        s.tables.append(
+            Table(
+                MUNICIPALITY_HEADER,
+                [_municipality_row(m) for m in rows],
+                MUNICIPALITY_WIDTHS,
+                MUNICIPALITY_NOTE,
+            )
+        )
+        s.charts.append("municipalities")
+        return s
+    n = MUNICIPALITY_EXTREMES
+    ranked = sorted(
+        rows,
+        key=lambda m: (m["orgs_using_edms_pct"] is None, -(m["orgs_using_edms_pct"] or 0), m["municipality"]),
+    )
+    s.add(
+        "summary",
+        f"Муниципальных образований — {ru.num(len(rows))}; здесь приведены {ru.num(n)} с наибольшей и "
+        f"{ru.num(n)} с наименьшей долей организаций, использующих СЭД, а на диаграмме — муниципальные "
+        "образования с наибольшим числом организаций. Показатели всех муниципальных образований — в таблице "
+        f"XLSX к справке, лист «{XLSX_SHEET_MUNICIPALITIES}».",
+    )
     s.tables.append(
         Table(
-            header,
-            rows,
-            [4.4, 1.8, 1.8, 2.1, 2.1, 2.1, 2.1],
-            "ОО — общеобразовательные организации; доли классов, обучающихся и педагогов, работающих в СЭД",
+            MUNICIPALITY_HEADER,
+            [_municipality_row(m) for m in ranked[:n]],
+            MUNICIPALITY_WIDTHS,
+            f"{ru.num(n)} МО с наибольшей долей организаций, использующих СЭД ({MUNICIPALITY_NOTE})",
+        )
+    )
+    s.tables.append(
+        Table(
+            MUNICIPALITY_HEADER,
+            [_municipality_row(m) for m in ranked[-n:][::-1]],
+            MUNICIPALITY_WIDTHS,
+            f"{ru.num(n)} МО с наименьшей долей организаций, использующих СЭД",
         )
     )
     s.charts.append("municipalities")

@@ -75,3 +75,21 @@ def vendor_figures(count: VendorCount | None) -> dict | None:
         "as_of": count.as_of,
         "values": {field: getattr(count, name) for field, name in REPORT_FIELD_FIGURES.items()},
     }
+
+
+def nearest_count_values(school_ids, on_date: datetime.date, fields: Iterable[str]) -> dict[int, tuple]:
+    """As :func:`nearest_counts`, but only the ``fields`` of each school's nearest counts, as a tuple;
+    ``school_ids`` may be a subquery (``reports.values("school_id")``), so the query does not grow
+    with the number of schools."""
+    fields = list(fields)
+    window = datetime.timedelta(days=NEAREST_WITHIN_DAYS)
+    best: dict[int, tuple] = {}
+    keys: dict[int, tuple[int, int]] = {}
+    rows = VendorCount.objects.filter(
+        school_id__in=school_ids, as_of__gte=on_date - window, as_of__lte=on_date + window
+    ).values_list("school_id", "as_of", *fields)
+    for school_id, as_of, *values in rows.iterator(chunk_size=5000):
+        key = (abs((as_of - on_date).days), -as_of.toordinal())
+        if school_id not in keys or key < keys[school_id]:
+            keys[school_id], best[school_id] = key, tuple(values)
+    return best

@@ -522,3 +522,134 @@ def test_signoff_and_final_through_the_page(world, built, client_for, django_cap
     again = client.post(reverse("reports:analytic_report_retry", args=[built.pk]), follow=True)
     assert MSG_REPORT_FINAL in again.content.decode()
     assert "от 10.02.2017 г. № 62" in _text(_docx(built))
+
+
+# --- size: the справка does not grow with the region -----------------------------------------------
+
+
+def _national(f: dict, municipalities: int = 2000, problems: int = 25000, switched: int = 3000) -> dict:
+    """The figures as a national data set would give them: thousands of municipalities, tens of
+    thousands of organisations in the lists of problems."""
+    big = dict(f)
+    big["by_municipality"] = [
+        {
+            "municipality": f"Муниципальное образование № {i}",
+            "orgs": 5 + i % 40,
+            "orgs_using_edms": 3 + i % 3,
+            "orgs_using_edms_pct": (i * 7) % 101,
+            "classes_pct": 50.0,
+            "students_pct": 60.0,
+            "teachers_pct": 70.0,
+            "parents_per_student": 0.8,
+        }
+        for i in range(municipalities)
+    ]
+    keys = list(f["problems"])
+    big["problems"] = {
+        key: [
+            {
+                "school": f"Школа из перечня № {i}",
+                "municipality": f"Муниципальное образование № {i % municipalities}",
+            }
+            for i in range(problems // len(keys))
+        ]
+        for key in keys
+    }
+    big["switched"] = [
+        {
+            "school": f"Школа из перечня № {i}",
+            "municipality": "Город Томск",
+            "from": "Дневник.ру",
+            "to": "ТЭШ",
+            "notes": "",
+        }
+        for i in range(switched)
+    ]
+    return big
+
+
+def _png_sizes(doc) -> list[tuple[int, int]]:
+    from PIL import Image
+
+    sizes = []
+    for shape in doc.inline_shapes:
+        rid = shape._inline.graphic.graphicData.pic.blipFill.blip.embed
+        sizes.append(Image.open(io.BytesIO(doc.part.related_parts[rid].blob)).size)
+    return sizes
+
+
+def test_spravka_keeps_its_size_at_any_number_of_municipalities(world, rich, tmp_path):
+    """2 000 municipalities and 25 000 organisations with problems: the same charts of the same
+    size, tables of a bounded length, a pointer to the XLSX where every row is."""
+    small = compute_figures(rich)
+    big = _national(small)
+    docs = {}
+    for name, f in (("small", small), ("big", big)):
+        data = docx_template.render_docx(f, narrative.sections(f), docx_template.Signoff())
+        docs[name] = (Document(io.BytesIO(data)), len(data))
+    (small_doc, small_bytes), (big_doc, big_bytes) = docs["small"], docs["big"]
+    assert _png_sizes(small_doc) == _png_sizes(big_doc) and len(_png_sizes(big_doc)) == 3
+    assert big_bytes < small_bytes + 150_000
+    longest = max(len(t.rows) for t in big_doc.tables)
+    assert longest <= max(narrative.LIST_ROWS_LIMIT, narrative.MUNICIPALITY_ROWS_LIMIT) + 1
+    assert sum(len(t.rows) for t in big_doc.tables) < 200
+    text = _text(big_doc)
+    assert "Муниципальных образований — 2\u00a0000" in text
+    for sheet in ("По МО", "Проблемы", "Сменили систему"):
+        assert f"лист «{sheet}»" in text
+    assert "Школа из перечня" not in text  # the organisations are counted, not listed
+    # The XLSX holds every row; its chart reads a short table of the largest municipalities.
+    from reports.documents import write_xlsx
+
+    write_xlsx(big, tmp_path / "big.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "big.xlsx")
+    assert book["По МО"].max_row == 2001
+    assert book["Проблемы"].max_row == 1 + sum(len(v) for v in big["problems"].values())
+    assert book["Сменили систему"].max_row == 3001
+    (chart,) = book["По МО"]._charts
+    assert chart.series[0].val.numRef.f.endswith(f"${charts.TOP_N + 1}")
+
+
+def test_small_region_keeps_full_lists(built):
+    text = _text(_docx(built))
+    assert "Перечни организаций по каждой проблеме приведены в приложении 1." in text
+    assert "лист «По МО»" not in text
+
+
+def test_report_queries_do_not_grow_with_schools(
+    world, rich, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.MEDIA_ROOT = tmp_path
+
+    def build() -> int:
+        with CaptureQueriesContext(connection) as captured, django_capture_on_commit_callbacks(execute=True):
+            obj = analytic_report_request(user=world.methodist, campaign=rich)
+        obj.refresh_from_db()
+        assert obj.state == "done", obj.error
+        return len(captured)
+
+    before = build()
+    for i in range(25):
+        municipality = Municipality.objects.create(
+            name=f"Район № {i}", code=f"district-{i}", kind=Municipality.Kind.DISTRICT, sort_order=100 + i
+        )
+        for _ in range(2):
+            report(rich, SchoolFactory(municipality=municipality), status="approved", paper_journal=1)
+    assert before == build()
+
+
+def test_chart_labels_fit_the_margin_on_two_lines():
+    font = charts._font(charts.FONT_PT)
+    long = "Городской округ закрытое административно-территориальное образование Северск Томской области"
+    lines = charts.fit_label(long, font, 250)
+    assert len(lines) == charts.LABEL_LINES and lines[-1].endswith("…")
+    assert all(font.getlength(line) <= 250 for line in lines)
+    assert charts.fit_label("Сетевой город (netgorod.tomsk-7.ru)", font, 250) == [
+        "Сетевой город",
+        "(netgorod.tomsk-7.ru)",
+    ]
+    assert charts.fit_label("ТЭШ", font, 250) == ["ТЭШ"]
+    assert [charts.nice_step(x) for x in (1, 118, 2974, 52000)] == [0.2, 25, 1000, 20000]
