@@ -14,6 +14,7 @@ import io
 import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from core import russian as ru
 
@@ -32,7 +33,10 @@ TITLE_PT = 9.6
 # the axis label below. A taller chart keeps the same margins in inches.
 MARGINS = {"left": 0.33, "right": 0.97, "top": 0.10, "bottom": 0.14}
 BAR_SHARE = 0.8  # of the height of a bar's slot
+# The font ships with the portal (reports/fonts, DejaVu licence), so charts do not depend on the
+# server's fonts; the system paths are only a fallback.
 FONT_FILES = (
+    str(Path(__file__).resolve().parent / "fonts" / "DejaVuSans.ttf"),
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
     "/usr/share/fonts/dejavu/DejaVuSans.ttf",
     "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
