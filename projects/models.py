@@ -475,9 +475,9 @@ class ProjectStage(models.Model):
         return f"{self.number}. {self.title}"
 
     def state_on(self, today: datetime.date) -> StageState:
-        """Done once marked; otherwise planned before its start, in progress until its end date
-        (inclusive), late after it."""
-        if self.is_done:
+        """Done once marked (from its date of completion); otherwise planned before its start, in
+        progress until its end date (inclusive), late after it."""
+        if self.is_done and (self.done_on is None or self.done_on <= today):
             return StageState.DONE
         if today < self.starts_on:
             return StageState.PLANNED
