@@ -313,7 +313,9 @@ def network_sizes(project: Project, dates: dict[int, datetime.date]) -> dict[int
     counts it, in one query."""
     if not dates:
         return {}
-    values = _sites(project).aggregate(**{f"d{key}": Count("pk", filter=_active_q(d)) for key, d in dates.items()})
+    values = _sites(project).aggregate(
+        **{f"d{key}": Count("pk", filter=_active_q(d)) for key, d in dates.items()}
+    )
     return {key: values[f"d{key}"] for key in dates}
 
 

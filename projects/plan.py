@@ -107,7 +107,13 @@ def load_plan_reference(project_model, indicator_model, result_model) -> None:
         indicators[number], _ = indicator_model.objects.get_or_create(
             project=project,
             number=number,
-            defaults={"name": name, "unit": unit, "kind": kind, "computed_key": key, "description": description},
+            defaults={
+                "name": name,
+                "unit": unit,
+                "kind": kind,
+                "computed_key": key,
+                "description": description,
+            },
         )
     for number, (text, measured_by) in enumerate(zip(expected_results(), RESULT_INDICATORS, strict=True), 1):
         result, created = result_model.objects.get_or_create(
@@ -115,3 +121,23 @@ def load_plan_reference(project_model, indicator_model, result_model) -> None:
         )
         if created:
             result.indicators.add(*(indicators[n] for n in measured_by))
+
+
+# --- Who may see and change the plan (one answer for views, templates and tests) -------------------
+
+MSG_PLAN_READERS = "План и факт проекта доступен методистам РЦРО и специалистам МОУО."
+MSG_PLAN_EDITORS = "План проекта изменяют только методисты РЦРО."
+
+
+def plan_refusal(user, *, edit: bool = False) -> str | None:
+    """Why the user may not see (or, with ``edit``, change) the plan; None when they may.
+
+    Methodists keep the plan. Specialists of the municipal bodies (executors of the project by its
+    passport) read it. Coordinators of schools do not: the page shows region-wide figures of the
+    monitoring, which they see only for their own school.
+    """
+    if user.is_regional:
+        return None
+    if edit:
+        return MSG_PLAN_EDITORS
+    return None if user.is_specialist else MSG_PLAN_READERS

@@ -216,7 +216,9 @@ def plan_indicators(*, project: Project) -> QuerySet[PlanIndicator]:
         PlanIndicator.objects.filter(project=project)
         .prefetch_related(
             Prefetch("targets", queryset=IndicatorTarget.objects.order_by("year")),
-            Prefetch("actuals", queryset=IndicatorActual.objects.select_related("updated_by").order_by("year")),
+            Prefetch(
+                "actuals", queryset=IndicatorActual.objects.select_related("updated_by").order_by("year")
+            ),
             Prefetch("expected_results", queryset=ExpectedResult.objects.order_by("number")),
         )
         .order_by("number")

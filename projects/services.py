@@ -562,14 +562,21 @@ def stage_create(*, project: Project, user: User, **fields) -> ProjectStage:
     unknown = set(fields) - set(STAGE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown stage fields: {sorted(unknown)}")
-    stage = ProjectStage(project=project, **{k: v.strip() if isinstance(v, str) else v for k, v in fields.items()})
+    stage = ProjectStage(
+        project=project, **{k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
+    )
     _stage_check(stage, project)
     return _save_stage(stage, user)
 
 
 @transaction.atomic
 def stage_update(
-    *, stage: ProjectStage, user: User, is_done: bool | None = None, done_on: datetime.date | None = None, **fields
+    *,
+    stage: ProjectStage,
+    user: User,
+    is_done: bool | None = None,
+    done_on: datetime.date | None = None,
+    **fields,
 ) -> ProjectStage:
     """Change a stage; ``is_done`` marks it done (on ``done_on``, today by default) or not done."""
     _require_methodist(user)
@@ -659,3 +666,17 @@ def actual_set(
     actual._history_user = user
     actual.save()
     return actual
+
+
+@transaction.atomic
+def indicator_plan_update(
+    *,
+    indicator: PlanIndicator,
+    user: User,
+    targets: dict[int, object],
+    actuals: dict[int, tuple[object, str]] | None = None,
+) -> None:
+    """Targets and (for a manual indicator) actuals of an indicator at once: all or nothing."""
+    targets_set(indicator=indicator, user=user, values=targets)
+    for year, (value, source_note) in (actuals or {}).items():
+        actual_set(indicator=indicator, user=user, year=year, value=value, source_note=source_note)

@@ -539,7 +539,7 @@ def _plan(f: dict) -> Section | None:
         text = (
             f"На {year} год плановые значения установлены для {ru.agree(len(indicators), 'показатель', 'gent')} "
             f"проекта; плановое значение достигнуто по {ru.agree(met, 'показатель', 'datv')}, ниже плана — "
-            f"{ru.agree(len(behind), 'показатель')}"
+            f"по {ru.agree(len(behind), 'показатель', 'datv')}"
         )
         if no_data:
             text += f", нет данных — по {ru.agree(len(no_data), 'показатель', 'datv')}"
@@ -575,7 +575,9 @@ def _plan(f: dict) -> Section | None:
             f"На {_date(plan['as_of'])} г. {ru.verb_for(n, 'просрочен', 'просрочены')} "
             f"{ru.agree(n, 'этап')} плана проекта:",
         )
-        s.items("late_stage", [f"{x['number']}. {x['title']} (срок — {_date(x['ends_on'])} г.);" for x in late])
+        s.items(
+            "late_stage", [f"{x['number']}. {x['title']} (срок — {_date(x['ends_on'])} г.);" for x in late]
+        )
     return s
 
 

@@ -44,6 +44,15 @@ class YearCell:
     target: Decimal | None
     actual: Actual
     is_past_or_current: bool
+    unit: str = ""
+
+    @property
+    def target_text(self) -> str:
+        return format_value(self.target, self.unit) if self.target is not None else "—"
+
+    @property
+    def actual_text(self) -> str:
+        return format_value(self.actual.value, self.unit)
 
     @property
     def has_actual(self) -> bool:
@@ -154,7 +163,9 @@ def computed_actuals(
     """``{computed key: {year: Actual}}``; years after ``today`` have no data. ``campaigns``
     replaces the campaign of a year (the справка quotes its own)."""
     started = [y for y in years if y <= today.year]
-    result: dict[str, dict[int, Actual]] = {key: {y: Actual(None) for y in years} for key in ComputedKey.values}
+    result: dict[str, dict[int, Actual]] = {
+        key: {y: Actual(None) for y in years} for key in ComputedKey.values
+    }
 
     by_year = _campaigns_by_year(started) if campaigns is None else {}
     by_year.update({y: c for y, c in (campaigns or {}).items() if y in started})
@@ -216,7 +227,9 @@ def plan_fact(
         else:
             actuals = {a.year: Actual(float(a.value), a.source_note) for a in indicator.actuals.all()}
         cells = [
-            YearCell(year, targets.get(year), actuals.get(year) or Actual(None), year <= today.year)
+            YearCell(
+                year, targets.get(year), actuals.get(year) or Actual(None), year <= today.year, indicator.unit
+            )
             for year in years
         ]
         rows.append(IndicatorPlan(indicator, cells, [r.text for r in indicator.expected_results.all()]))
@@ -226,7 +239,9 @@ def plan_fact(
 # --- the справка's section ----------------------------------------------------------------------------
 
 
-def report_figures(campaign: Campaign, *, include_unapproved: bool, today: datetime.date | None = None) -> dict | None:
+def report_figures(
+    campaign: Campaign, *, include_unapproved: bool, today: datetime.date | None = None
+) -> dict | None:
     """The plan of the report's project for the campaign's year, as plain data for the справка:
     the indicators with a target that year (their actual computed on the справка's own basis and
     campaign) and the stages late on ``today``. None when there is nothing to quote."""
