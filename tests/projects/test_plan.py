@@ -29,7 +29,10 @@ D = datetime.date
 TOMSK = zoneinfo.ZoneInfo("Asia/Tomsk")
 
 
-def stage(project, number=1, starts_on=D(2014, 1, 1), ends_on=D(2014, 12, 31), **extra):
+STAGE_START, STAGE_END = D(2014, 1, 1), D(2014, 12, 31)
+
+
+def stage(project, number=1, starts_on=STAGE_START, ends_on=STAGE_END, **extra):
     return ProjectStage.objects.create(
         project=project, number=number, title=f"Этап {number}", starts_on=starts_on, ends_on=ends_on, **extra
     )
