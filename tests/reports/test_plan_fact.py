@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the fixtures «project» and «rich» are imported from the projects and справка tests
 """«План и факт» of the regional project: the computed actuals are the figures the portal already
 shows (the справка's share of organisations using an EDMS, the registry's network, the reports
 on the assignment, the events), «нет данных» where there are none, a constant number of queries on
@@ -13,15 +14,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from docx import Document
 
-from monitoring.models import SchoolReport
 from projects.analytics import network_as_of, pilot_network_summary
 from projects.models import Event, IndicatorActual, IndicatorTarget, PlanIndicator, ProjectStage
 from reports import docx_template, narrative
 from reports.analytics import compute_figures
-from reports.plan_fact import NO_DATA, computed_actuals, plan_fact
+from reports.plan_fact import NO_DATA, computed_actuals
 from tests.factories import SchoolFactory, campaign, report
 from tests.projects.conftest import make_report, make_site, project  # noqa: F401 - the fixture
-from tests.reports.test_spravka import PAIR, MORPH, _expected_forms, rich  # noqa: F401 - the fixture
+from tests.reports.test_spravka import MORPH, PAIR, _expected_forms, rich  # noqa: F401 - the fixture
 
 D = datetime.date
 TODAY = D(2026, 11, 21)
@@ -220,9 +220,11 @@ def test_spravka_quotes_the_plan_of_the_campaigns_year(world, rich, project):
     assert "Подготовка нормативной базы (срок — 31.05.2017 г.)" in text
     table = section.tables[0]
     assert table.header[1:3] == ["План на 2017", "Факт за 2017"]
-    assert ["Число мероприятий проекта", "2 ед.", "1 ед."] == table.rows[
-        [r[0] for r in table.rows].index("Число мероприятий проекта")
-    ][:3]
+    assert table.rows[[r[0] for r in table.rows].index("Число мероприятий проекта")][:3] == [
+        "Число мероприятий проекта",
+        "2 ед.",
+        "1 ед.",
+    ]
     keys = [s.key for s in narrative.sections(figures)]
     assert keys.index("network") < keys.index("plan") < keys.index("results")
 
