@@ -1,6 +1,7 @@
 """Forms of the projects app: they clean and convert input; services do the saving."""
 
 import datetime
+from decimal import Decimal
 
 from django import forms
 from django.db import models
@@ -347,10 +348,10 @@ class IndicatorPlanForm(forms.Form):
             for year in self.years
         ]
 
-    def targets(self) -> dict[int, object]:
+    def targets(self) -> dict[int, Decimal | None]:
         return {year: self.cleaned_data.get(f"target_{year}") for year in self.years}
 
-    def actuals(self) -> dict[int, tuple[object, str]]:
+    def actuals(self) -> dict[int, tuple[Decimal | None, str]]:
         if self.indicator.is_computed:
             return {}
         return {
@@ -360,7 +361,7 @@ class IndicatorPlanForm(forms.Form):
 
 
 def indicator_plan_initial(indicator: PlanIndicator) -> dict:
-    initial = {f"target_{t.year}": t.value for t in indicator.targets.all()}
+    initial: dict[str, object] = {f"target_{t.year}": t.value for t in indicator.targets.all()}
     for actual in indicator.actuals.all():
         initial[f"actual_{actual.year}"] = actual.value
         initial[f"source_{actual.year}"] = actual.source_note

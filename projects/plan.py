@@ -93,7 +93,7 @@ RESULT_INDICATORS: tuple[tuple[int, ...], ...] = (
 
 
 def expected_results() -> list[str]:
-    return [line.strip() for line in PASSPORT["expected_results"].splitlines() if line.strip()]
+    return [line.strip() for line in str(PASSPORT["expected_results"]).splitlines() if line.strip()]
 
 
 def load_plan_reference(project_model, indicator_model, result_model) -> None:

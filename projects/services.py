@@ -7,6 +7,7 @@ repeated click finds the state already changed.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -524,11 +525,13 @@ def _check_year(project: Project, year: int) -> None:
         raise ServiceError(MSG_YEAR_OUTSIDE.format(year=year, period=project.period))
 
 
-def _check_value(indicator: PlanIndicator, value) -> None:
+def _check_value(indicator: PlanIndicator, value) -> Decimal:
+    """The value as a decimal, refused when negative or (for per cent) over 100."""
     if value is None or value < 0:
         raise ServiceError(MSG_NEGATIVE)
     if indicator.unit == IndicatorUnit.PERCENT and value > 100:
         raise ServiceError(MSG_PERCENT_OVER)
+    return Decimal(str(value))
 
 
 STAGE_FIELDS = ("number", "title", "content", "starts_on", "ends_on")
@@ -608,15 +611,14 @@ def stage_delete(*, stage: ProjectStage, user: User) -> None:
 
 
 @transaction.atomic
-def targets_set(*, indicator: PlanIndicator, user: User, values: dict[int, object]) -> list[int]:
+def targets_set(*, indicator: PlanIndicator, user: User, values: dict[int, Decimal | None]) -> list[int]:
     """Set the indicator's targets: ``{year: value}``; None removes the year's target. Every value
     is checked before anything is written. Returns the years changed."""
     _require_methodist(user)
     project = indicator.project
-    for year, value in values.items():
+    for year in values:
         _check_year(project, year)
-        if value is not None:
-            _check_value(indicator, value)
+    values = {y: None if v is None else _check_value(indicator, v) for y, v in values.items()}
     existing = {t.year: t for t in IndicatorTarget.objects.select_for_update().filter(indicator=indicator)}
     changed = []
     for year, value in sorted(values.items()):
@@ -654,7 +656,7 @@ def actual_set(
             actual._history_user = user
             actual.delete()
         return None
-    _check_value(indicator, value)
+    value = _check_value(indicator, value)
     source_note = (source_note or "").strip()
     if not source_note:
         raise ServiceError(MSG_SOURCE_REQUIRED)
@@ -673,8 +675,8 @@ def indicator_plan_update(
     *,
     indicator: PlanIndicator,
     user: User,
-    targets: dict[int, object],
-    actuals: dict[int, tuple[object, str]] | None = None,
+    targets: dict[int, Decimal | None],
+    actuals: dict[int, tuple[Decimal | None, str]] | None = None,
 ) -> None:
     """Targets and (for a manual indicator) actuals of an indicator at once: all or nothing."""
     targets_set(indicator=indicator, user=user, values=targets)

@@ -3,6 +3,7 @@ against its actual per year. Plain markup with presentation attributes (no scrip
 content security policy would block); every text is escaped."""
 
 import datetime
+from collections.abc import Sequence
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -23,7 +24,7 @@ BEHIND_COLOUR = "#dc3545"
 NEUTRAL_COLOUR = "#0d6efd"
 
 
-def _svg(width: int, height: int, label: str, parts: list[str]) -> SafeString:
+def _svg(width: int, height: int, label: str, parts: Sequence[str]) -> SafeString:
     return mark_safe(  # noqa: S308 - every part is built with format_html / escape
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
         f'role="img" aria-label="{escape(label)}" class="plan-chart">' + "".join(parts) + "</svg>"
