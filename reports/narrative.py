@@ -547,8 +547,10 @@ def _plan(f: dict) -> Section | None:
         for i, row in enumerate(behind, 1):
             s.add(
                 f"behind_{i}",
-                f"{row['name']}: план — {_plan_value(row['target'], row['unit'])}, факт — "
-                f"{_plan_value(row['actual'], row['unit'])}.",
+                _sentence(
+                    f"{row['name']}: план — {_plan_value(row['target'], row['unit'])}, факт — "
+                    f"{_plan_value(row['actual'], row['unit'])}"
+                ),
                 ITEM,
             )
         s.tables.append(

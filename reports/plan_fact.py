@@ -196,7 +196,8 @@ def computed_actuals(
         for year, row in project_analytics.events_by_year(project, min(started), max(started)).items():
             note = f"Реестр мероприятий проекта за {year} год"
             result[ComputedKey.EVENTS][year] = Actual(row["events"], note)
-            result[ComputedKey.EVENT_PARTICIPANTS][year] = Actual(row["participants"], note)
+            if row["participants"]:  # events without participant counts: not known, not 0
+                result[ComputedKey.EVENT_PARTICIPANTS][year] = Actual(row["participants"], note)
     return result
 
 
@@ -232,7 +233,9 @@ def plan_fact(
             )
             for year in years
         ]
-        rows.append(IndicatorPlan(indicator, cells, [r.text for r in indicator.expected_results.all()]))
+        rows.append(
+            IndicatorPlan(indicator, cells, [r.text.rstrip(" ;") for r in indicator.expected_results.all()])
+        )
     return PlanFact(project, today, years, stages, rows)
 
 

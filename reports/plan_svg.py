@@ -39,13 +39,23 @@ ROW = 26
 AXIS = 28
 
 
+def _bounds(plan: PlanFact) -> tuple[int, int]:
+    first = min([plan.project.period_start, *(s.stage.starts_on.year for s in plan.stages)])
+    last = max([plan.project.period_end, *(s.stage.ends_on.year for s in plan.stages)])
+    return first, last
+
+
+def today_on_timeline(plan: PlanFact) -> bool:
+    first, last = _bounds(plan)
+    return bool(plan.stages) and first <= plan.today.year <= last
+
+
 def timeline(plan: PlanFact) -> SafeString | None:
     """The stages as bars between their dates over the project's years, coloured by state, with
     today's line."""
     if not plan.stages:
         return None
-    first_year = min([plan.project.period_start, *(s.stage.starts_on.year for s in plan.stages)])
-    last_year = max([plan.project.period_end, *(s.stage.ends_on.year for s in plan.stages)])
+    first_year, last_year = _bounds(plan)
     start, end = datetime.date(first_year, 1, 1), datetime.date(last_year + 1, 1, 1)
     span = (end - start).days
     plot = TIMELINE_WIDTH - LABEL_WIDTH - 10

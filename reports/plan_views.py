@@ -36,6 +36,7 @@ def plan(request, pk):
             "project": project,
             "plan": data,
             "timeline": plan_svg.timeline(data),
+            "today_on_timeline": plan_svg.today_on_timeline(data),
             "charts": [(row, plan_svg.indicator_chart(row)) for row in data.indicators],
             "expected_results": project_selectors.plan_expected_results(project=project),
             "can_edit": can_edit,

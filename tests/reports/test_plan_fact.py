@@ -62,6 +62,9 @@ def monitored(world, project):
     b1 = make_site(project, world.school_b1, "dnevnik", D(2015, 5, 22))
     make_report(a1, academic_year="2016-2017", status="approved")
     make_report(b1, academic_year="2016-2017", status="draft")
+    Event.objects.create(
+        project=project, title="Без участников", kind=Event.Kind.OTHER, starts_on=D(2014, 5, 5)
+    )
     for day, teachers, students in (
         (D(2016, 11, 15), 77, 0),
         (D(2017, 3, 1), 21, 102),
@@ -109,6 +112,8 @@ def test_registry_events_and_assignment_figures(monitored, project):
     assert actuals["events"][2017].value == 2 and actuals["event_participants"][2017].value == 133
     assert actuals["events"][2016].value == 1 and actuals["event_participants"][2016].value == 77
     assert actuals["events"][2015].value is None
+    # An event without participant counts: the events are known, their participants are not.
+    assert actuals["events"][2014].value == 1 and actuals["event_participants"][2014].value is None
 
 
 def test_future_years_have_no_data(monitored, project):
