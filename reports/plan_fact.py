@@ -98,6 +98,11 @@ class PlanFact:
     indicators: list[IndicatorPlan]
 
     @property
+    def is_empty(self) -> bool:
+        """No stages and no targets yet: nothing can be behind."""
+        return not self.stages and not any(c.target is not None for row in self.indicators for c in row.cells)
+
+    @property
     def late_stages(self) -> list[StagePlan]:
         return [s for s in self.stages if s.state == StageState.LATE]
 
