@@ -9,7 +9,18 @@ from core.admin import ReadOnlyAdmin
 from schools.admin import RegionalImportExportMixin
 from schools.models import EdmsSystem, School
 
-from .models import AssignmentReport, AssignmentReportLog, Event, PilotSite, Project
+from .models import (
+    AssignmentReport,
+    AssignmentReportLog,
+    Event,
+    ExpectedResult,
+    IndicatorActual,
+    IndicatorTarget,
+    PilotSite,
+    PlanIndicator,
+    Project,
+    ProjectStage,
+)
 
 
 class PilotSiteResource(resources.ModelResource):
@@ -92,3 +103,42 @@ class AssignmentReportLogAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "report", "action", "actor")
     list_filter = ("action",)
     list_select_related = ("report__pilot_site__school", "actor")
+
+
+# --- The plan: stages, targets and actuals are kept on the «план и факт» page (through the services,
+# which check the project's period); here they are read with their history. Indicators and the
+# links of expected results to them are reference data the administrator may correct.
+
+
+@admin.register(PlanIndicator)
+class PlanIndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ("number", "name", "unit", "kind", "computed_key", "project")
+    list_filter = ("project", "kind")
+    search_fields = ("name",)
+
+
+@admin.register(ExpectedResult)
+class ExpectedResultAdmin(SimpleHistoryAdmin):
+    list_display = ("number", "text", "project")
+    list_filter = ("project",)
+    filter_horizontal = ("indicators",)
+
+
+@admin.register(ProjectStage)
+class ProjectStageAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ("number", "title", "starts_on", "ends_on", "is_done", "done_on", "project")
+    list_filter = ("project", "is_done")
+
+
+@admin.register(IndicatorTarget)
+class IndicatorTargetAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ("indicator", "year", "value", "updated_at")
+    list_filter = ("year",)
+    list_select_related = ("indicator",)
+
+
+@admin.register(IndicatorActual)
+class IndicatorActualAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ("indicator", "year", "value", "source_note", "updated_by", "updated_at")
+    list_filter = ("year",)
+    list_select_related = ("indicator", "updated_by")

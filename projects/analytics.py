@@ -7,7 +7,7 @@ number of sites or reports.
 
 import datetime
 
-from django.db.models import Count, IntegerField, Q, Sum, Value
+from django.db.models import Count, IntegerField, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from core.models import ReportStatus
@@ -299,3 +299,54 @@ def year_events(project: Project, start: datetime.date, end: datetime.date) -> l
         }
         for row in rows
     ]
+
+
+# --- Yearly actuals of the plan's indicators (the registry's and the events' side) -----------------
+
+
+def _active_q(date: datetime.date) -> Q:
+    return Q(joined_on__lte=date) & (Q(left_on__isnull=True) | Q(left_on__gt=date))
+
+
+def network_sizes(project: Project, dates: dict[int, datetime.date]) -> dict[int, int]:
+    """The size of the pilot network on each date (``{key: date}``), as :func:`network_as_of`
+    counts it, in one query."""
+    if not dates:
+        return {}
+    values = _sites(project).aggregate(
+        **{f"d{key}": Count("pk", filter=_active_q(d)) for key, d in dates.items()}
+    )
+    return {key: values[f"d{key}"] for key in dates}
+
+
+def network_first_joined(project: Project) -> datetime.date | None:
+    """The day the first site joined the network (before it the registry knows nothing)."""
+    return _sites(project).aggregate(first=Min("joined_on"))["first"]
+
+
+def assignment_reports_by_year(project: Project, academic_years: list[str]) -> dict[str, dict]:
+    """For each academic year: reports of any state and the counted ones (submitted or approved),
+    in one query."""
+    rows = (
+        AssignmentReport.objects.filter(pilot_site__project=project, academic_year__in=academic_years)
+        .values("academic_year")
+        .annotate(all=Count("pk"), counted=Count("pk", filter=Q(status__in=COUNTED_STATES)))
+        .order_by()
+    )
+    found = {row["academic_year"]: {"all": row["all"], "counted": row["counted"]} for row in rows}
+    return {year: found.get(year, {"all": 0, "counted": 0}) for year in academic_years}
+
+
+def events_by_year(project: Project, first: int, last: int) -> dict[int, dict]:
+    """Events of the project per calendar year of their start and their participants (teachers and
+    students), in one query; years without events are left out."""
+    rows = (
+        project.events.filter(starts_on__year__gte=first, starts_on__year__lte=last)
+        .values("starts_on__year")
+        .annotate(events=Count("pk"), teachers=_sum("teachers"), students=_sum("students"))
+        .order_by()
+    )
+    return {
+        row["starts_on__year"]: {"events": row["events"], "participants": row["teachers"] + row["students"]}
+        for row in rows
+    }

@@ -1,17 +1,26 @@
 """Forms of the projects app: they clean and convert input; services do the saving."""
 
 import datetime
+from decimal import Decimal
 
 from django import forms
 from django.db import models
 
-from core.forms import CountField, harden_text_fields
+from core.forms import SPACES, CountField, harden_text_fields
 from core.models import ReportStatus
 from schools.models import EdmsSystem, Municipality, School
 from schools.selectors import system_choices
 
 from .indicators import ASSIGNMENT_VALUE_FIELDS, INDICATORS
-from .models import AgreementType, AssignmentReport, Event, Project
+from .models import (
+    PLAN_VALUE_MAX,
+    AgreementType,
+    AssignmentReport,
+    Event,
+    PlanIndicator,
+    Project,
+    ProjectStage,
+)
 from .selectors import SITE_STATES
 from .services import PROJECT_FIELDS, academic_year_of, academic_year_valid
 
@@ -220,3 +229,140 @@ class PeriodForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", "Конец периода раньше начала.")
         return data
+
+
+# --- The plan ---------------------------------------------------------------------------------------
+
+MSG_NOT_A_VALUE = "Введите число, например 45 или 45,5."
+MSG_SOURCE_FOR_VALUE = "Укажите источник данных для значения за {year} год."
+
+
+class PlanValueField(forms.DecimalField):
+    """A non-negative value typed as «45», «45,5» or «1 234»."""
+
+    default_error_messages = {
+        "invalid": MSG_NOT_A_VALUE,
+        "min_value": "Значение не может быть отрицательным.",
+        "max_value": "Слишком большое значение.",
+        "max_digits": "Слишком большое значение.",
+        "max_decimal_places": "Не больше двух знаков после запятой.",
+        "max_whole_digits": "Слишком большое значение.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", PLAN_VALUE_MAX)
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "class": "num-input"}),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = SPACES.sub("", value).replace("−", "-").replace(",", ".")
+            if len(value) > 20:
+                raise forms.ValidationError(self.error_messages["max_value"], code="max_value")
+        return super().to_python(value)
+
+
+class StageForm(forms.ModelForm):
+    class Meta:
+        model = ProjectStage
+        fields = ["number", "title", "content", "starts_on", "ends_on"]
+        widgets = {"starts_on": DATE, "ends_on": DATE, "content": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, with_done: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if with_done:
+            self.fields["is_done"] = forms.BooleanField(label="Этап выполнен", required=False)
+            self.fields["done_on"] = forms.DateField(
+                label="Дата выполнения",
+                required=False,
+                widget=DATE,
+                help_text="Пусто — сегодня (если этап отмечен выполненным сейчас).",
+            )
+            if self.instance.pk and not self.is_bound:
+                self.initial.setdefault("is_done", self.instance.is_done)
+                self.initial.setdefault("done_on", self.instance.done_on)
+        harden_text_fields(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", "Срок окончания этапа не может быть раньше его начала.")
+        return data
+
+    def _post_clean(self):
+        # The service validates and saves; the form's instance must not be changed by the form.
+        pass
+
+    def values(self) -> dict:
+        return {
+            name: self.cleaned_data[name] for name in ("number", "title", "content", "starts_on", "ends_on")
+        }
+
+
+class IndicatorPlanForm(forms.Form):
+    """The targets of an indicator per year of the project and, for a manual indicator, the actual
+    values with their sources. An empty target or actual removes it."""
+
+    def __init__(self, *args, indicator: PlanIndicator, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        self.years = years
+        unit = indicator.get_unit_display()
+        for year in years:
+            self.fields[f"target_{year}"] = PlanValueField(label=f"План на {year}, {unit}")
+            if not indicator.is_computed:
+                self.fields[f"actual_{year}"] = PlanValueField(label=f"Факт за {year}, {unit}")
+                self.fields[f"source_{year}"] = forms.CharField(
+                    label=f"Источник данных за {year}",
+                    required=False,
+                    max_length=1000,
+                    widget=forms.TextInput(attrs={"placeholder": "документ, отчёт, опрос, дата"}),
+                )
+        harden_text_fields(self)
+
+    def clean(self):
+        data = super().clean()
+        if not self.indicator.is_computed:
+            for year in self.years:
+                if data.get(f"actual_{year}") is not None and not (data.get(f"source_{year}") or "").strip():
+                    self.add_error(f"source_{year}", MSG_SOURCE_FOR_VALUE.format(year=year))
+        return data
+
+    def rows(self):
+        """(year, target field, actual field, source field) for the template."""
+        manual = not self.indicator.is_computed
+        return [
+            (
+                year,
+                self[f"target_{year}"],
+                self[f"actual_{year}"] if manual else None,
+                self[f"source_{year}"] if manual else None,
+            )
+            for year in self.years
+        ]
+
+    def targets(self) -> dict[int, Decimal | None]:
+        return {year: self.cleaned_data.get(f"target_{year}") for year in self.years}
+
+    def actuals(self) -> dict[int, tuple[Decimal | None, str]]:
+        if self.indicator.is_computed:
+            return {}
+        return {
+            year: (self.cleaned_data.get(f"actual_{year}"), self.cleaned_data.get(f"source_{year}") or "")
+            for year in self.years
+        }
+
+
+def indicator_plan_initial(indicator: PlanIndicator) -> dict:
+    initial: dict[str, object] = {f"target_{t.year}": t.value for t in indicator.targets.all()}
+    for actual in indicator.actuals.all():
+        initial[f"actual_{actual.year}"] = actual.value
+        initial[f"source_{actual.year}"] = actual.source_note
+    return initial

@@ -413,3 +413,279 @@ class AssignmentReportLog(TransitionLog):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.created_at:%d.%m.%Y %H:%M}"
+
+
+# --- The project's plan: stages, indicators with targets and actuals, expected results --------------
+
+# Years of a plan are calendar years; the database keeps them within a sane range, the services
+# within the project's period.
+PLAN_YEAR_MIN = 2000
+PLAN_YEAR_MAX = 2100
+PLAN_VALUE_MAX = 10**9
+
+
+class StageState(models.TextChoices):
+    PLANNED = "planned", "запланирован"
+    IN_PROGRESS = "in_progress", "выполняется"
+    DONE = "done", "выполнен"
+    LATE = "late", "просрочен"
+
+
+class ProjectStage(models.Model):
+    """A stage of the project's plan: what is to be done between two dates; the methodist marks
+    it done. Its state is derived (see :meth:`state_on`), never stored."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="stages", verbose_name="проект"
+    )
+    number = models.PositiveSmallIntegerField("номер")
+    title = models.CharField("наименование этапа", max_length=300)
+    content = models.TextField("содержание этапа", blank=True, max_length=5000)
+    starts_on = models.DateField("начало")
+    ends_on = models.DateField("срок окончания")
+    is_done = models.BooleanField("выполнен", default=False)
+    done_on = models.DateField("дата выполнения", null=True, blank=True)
+    updated_at = models.DateTimeField("изменён", auto_now=True)
+    history = history_with_ip(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = "этап проекта"
+        verbose_name_plural = "этапы проекта"
+        ordering = ["project", "starts_on", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "number"],
+                name="projectstage_number_unique",
+                violation_error_message="Этап с таким номером в проекте уже есть.",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="projectstage_title_not_empty"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="projectstage_ends_after_start",
+                violation_error_message="Срок окончания этапа не может быть раньше его начала.",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_done=True, done_on__isnull=False) | Q(is_done=False, done_on__isnull=True),
+                name="projectstage_done_has_date",
+                violation_error_message="У выполненного этапа должна быть дата выполнения.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def state_on(self, today: datetime.date) -> StageState:
+        """Done once marked (from its date of completion); otherwise planned before its start, in
+        progress until its end date (inclusive), late after it."""
+        if self.is_done and (self.done_on is None or self.done_on <= today):
+            return StageState.DONE
+        if today < self.starts_on:
+            return StageState.PLANNED
+        if today <= self.ends_on:
+            return StageState.IN_PROGRESS
+        return StageState.LATE
+
+
+class IndicatorKind(models.TextChoices):
+    COMPUTED = "computed", "рассчитывается порталом"
+    MANUAL = "manual", "вводится методистом"
+
+
+class ComputedKey(models.TextChoices):
+    """What the portal computes the actual value of a computed indicator from."""
+
+    EDMS_SHARE = "edms_share", "доля организаций, использующих СЭД (мониторинг)"
+    PILOT_NETWORK = "pilot_network", "число ПВП в сети (реестр)"
+    ASSIGNMENT_REPORTED = "assignment_reported", "доля ПВП, представивших отчёт об исполнении ТЗ"
+    EVENTS = "events", "число мероприятий проекта"
+    EVENT_PARTICIPANTS = "event_participants", "число участников мероприятий проекта"
+
+
+class IndicatorUnit(models.TextChoices):
+    PERCENT = "%", "%"
+    UNITS = "ед.", "ед."
+    PEOPLE = "чел.", "чел."
+
+
+class PlanIndicator(models.Model):
+    """An indicator of the project with a target per year and an actual value per year: computed by
+    the portal (``computed_key``) or entered by a methodist with its source."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="plan_indicators", verbose_name="проект"
+    )
+    number = models.PositiveSmallIntegerField("номер")
+    name = models.CharField("наименование показателя", max_length=300)
+    unit = models.CharField("единица измерения", max_length=8, choices=IndicatorUnit.choices)
+    kind = models.CharField("как определяется факт", max_length=16, choices=IndicatorKind.choices)
+    computed_key = models.CharField(
+        "источник расчёта", max_length=32, choices=ComputedKey.choices, blank=True
+    )
+    description = models.TextField("пояснение", blank=True, max_length=2000)
+    updated_at = models.DateTimeField("изменён", auto_now=True)
+    history = history_with_ip(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = "показатель проекта"
+        verbose_name_plural = "показатели проекта"
+        ordering = ["project", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "number"],
+                name="planindicator_number_unique",
+                violation_error_message="Показатель с таким номером в проекте уже есть.",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "name"],
+                name="planindicator_name_unique",
+                violation_error_message="Показатель с таким наименованием в проекте уже есть.",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "computed_key"],
+                condition=~Q(computed_key=""),
+                name="planindicator_key_unique",
+                violation_error_message="Показатель с таким источником расчёта в проекте уже есть.",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="planindicator_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(kind=IndicatorKind.COMPUTED) & ~Q(computed_key="")
+                | Q(kind=IndicatorKind.MANUAL, computed_key=""),
+                name="planindicator_key_matches_kind",
+                violation_error_message=(
+                    "У рассчитываемого показателя укажите источник расчёта; у вводимого вручную — нет."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(unit__in=[u.value for u in IndicatorUnit]), name="planindicator_unit_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
+    @property
+    def is_computed(self) -> bool:
+        return self.kind == IndicatorKind.COMPUTED
+
+
+def _year_field():
+    return models.PositiveSmallIntegerField("год")
+
+
+def _plan_value_constraints(prefix: str) -> list:
+    return [
+        models.CheckConstraint(
+            condition=Q(year__gte=PLAN_YEAR_MIN, year__lte=PLAN_YEAR_MAX),
+            name=f"{prefix}_year_in_range",
+            violation_error_message="Год вне допустимого диапазона.",
+        ),
+        models.CheckConstraint(
+            condition=Q(value__gte=0, value__lte=PLAN_VALUE_MAX),
+            name=f"{prefix}_value_not_negative",
+            violation_error_message="Значение не может быть отрицательным.",
+        ),
+    ]
+
+
+class IndicatorTarget(models.Model):
+    """The target value of an indicator for a year."""
+
+    indicator = models.ForeignKey(
+        PlanIndicator, on_delete=models.CASCADE, related_name="targets", verbose_name="показатель"
+    )
+    year = _year_field()
+    value = models.DecimalField("плановое значение", max_digits=12, decimal_places=2)
+    updated_at = models.DateTimeField("изменено", auto_now=True)
+    history = history_with_ip(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = "плановое значение показателя"
+        verbose_name_plural = "плановые значения показателей"
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year"],
+                name="indicatortarget_one_per_year",
+                violation_error_message="Плановое значение на этот год уже задано.",
+            ),
+            *_plan_value_constraints("indicatortarget"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.name}: план на {self.year}"
+
+
+class IndicatorActual(models.Model):
+    """The actual value of a manual indicator for a year, with where it comes from."""
+
+    indicator = models.ForeignKey(
+        PlanIndicator, on_delete=models.CASCADE, related_name="actuals", verbose_name="показатель"
+    )
+    year = _year_field()
+    value = models.DecimalField("фактическое значение", max_digits=12, decimal_places=2)
+    source_note = models.TextField(
+        "источник данных",
+        max_length=1000,
+        help_text="Откуда взято значение: документ, отчёт, опрос, дата.",
+    )
+    updated_at = models.DateTimeField("изменено", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="изменил",
+    )
+    history = history_with_ip(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = "фактическое значение показателя"
+        verbose_name_plural = "фактические значения показателей"
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year"],
+                name="indicatoractual_one_per_year",
+                violation_error_message="Фактическое значение за этот год уже введено.",
+            ),
+            *_plan_value_constraints("indicatoractual"),
+            models.CheckConstraint(
+                condition=~Q(source_note=""),
+                name="indicatoractual_source_required",
+                violation_error_message="Укажите источник данных.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.name}: факт за {self.year}"
+
+
+class ExpectedResult(models.Model):
+    """An expected result of the passport and the indicators that measure it."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="expected_result_items", verbose_name="проект"
+    )
+    number = models.PositiveSmallIntegerField("номер")
+    text = models.TextField("ожидаемый результат", max_length=2000)
+    indicators = models.ManyToManyField(
+        PlanIndicator, related_name="expected_results", blank=True, verbose_name="измеряющие показатели"
+    )
+    history = history_with_ip(m2m_fields=[indicators])
+
+    class Meta:
+        verbose_name = "ожидаемый результат проекта"
+        verbose_name_plural = "ожидаемые результаты проекта"
+        ordering = ["project", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "number"],
+                name="expectedresult_number_unique",
+                violation_error_message="Результат с таким номером в проекте уже есть.",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="expectedresult_text_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.text[:80]}"

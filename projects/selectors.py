@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.access import get_in_scope_or_404, school_q
@@ -10,7 +10,18 @@ from accounts.models import User
 from core.meta import model_field
 from schools.models import EdmsSystem
 
-from .models import AssignmentReport, AssignmentReportLog, Event, PilotSite, Project
+from .models import (
+    AssignmentReport,
+    AssignmentReportLog,
+    Event,
+    ExpectedResult,
+    IndicatorActual,
+    IndicatorTarget,
+    PilotSite,
+    PlanIndicator,
+    Project,
+    ProjectStage,
+)
 
 SITE_STATES = (("active", "действующие"), ("ended", "вышедшие"))
 
@@ -184,3 +195,74 @@ def pilot_site_history(*, site: PilotSite) -> list[dict]:
         )
         previous = record
     return list(reversed(entries))
+
+
+# --- The plan: stages, indicators, expected results ------------------------------------------------
+# The plan belongs to the regional project, not to a school or a municipality: every reader sees the
+# whole of it (who may open the page at all is decided by ``can_view_plan``).
+
+
+def plan_stages(*, project: Project) -> QuerySet[ProjectStage]:
+    return ProjectStage.objects.filter(project=project).order_by("starts_on", "number")
+
+
+def plan_stage_get(*, project: Project, pk) -> ProjectStage:
+    return get_in_scope_or_404(plan_stages(project=project), pk=pk)
+
+
+def plan_indicators(*, project: Project) -> QuerySet[PlanIndicator]:
+    """Indicators with their targets, actuals and expected results loaded (four queries)."""
+    return (
+        PlanIndicator.objects.filter(project=project)
+        .prefetch_related(
+            Prefetch("targets", queryset=IndicatorTarget.objects.order_by("year")),
+            Prefetch(
+                "actuals", queryset=IndicatorActual.objects.select_related("updated_by").order_by("year")
+            ),
+            Prefetch("expected_results", queryset=ExpectedResult.objects.order_by("number")),
+        )
+        .order_by("number")
+    )
+
+
+def plan_indicator_get(*, project: Project, pk) -> PlanIndicator:
+    return get_in_scope_or_404(plan_indicators(project=project), pk=pk)
+
+
+def plan_expected_results(*, project: Project) -> QuerySet[ExpectedResult]:
+    return (
+        ExpectedResult.objects.filter(project=project)
+        .prefetch_related(Prefetch("indicators", queryset=PlanIndicator.objects.order_by("number")))
+        .order_by("number")
+    )
+
+
+def plan_history(*, project: Project, limit: int = 20) -> list[dict]:
+    """The latest changes of the plan (stages, targets, actuals), newest first (three queries)."""
+    entries = []
+    sources = (
+        (ProjectStage.history.filter(project_id=project.pk), "этап", lambda r: r.title),
+        (
+            IndicatorTarget.history.filter(indicator__project=project).select_related("indicator"),
+            "план",
+            lambda r: f"{r.indicator.name}, {r.year}: {r.value}",
+        ),
+        (
+            IndicatorActual.history.filter(indicator__project=project).select_related("indicator"),
+            "факт",
+            lambda r: f"{r.indicator.name}, {r.year}: {r.value}",
+        ),
+    )
+    for records, what, describe in sources:
+        for record in records.select_related("history_user").order_by("-history_date")[:limit]:
+            user = record.history_user
+            entries.append(
+                {
+                    "when": record.history_date,
+                    "who": (user.get_full_name() or user.username) if user else "система",
+                    "what": what,
+                    "action": HISTORY_TYPES.get(record.history_type, record.history_type),
+                    "text": describe(record),
+                }
+            )
+    return sorted(entries, key=lambda e: e["when"], reverse=True)[:limit]

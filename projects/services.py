@@ -7,6 +7,7 @@ repeated click finds the state already changed.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -36,8 +37,13 @@ from .models import (
     AssignmentReport,
     AssignmentReportLog,
     Event,
+    IndicatorActual,
+    IndicatorTarget,
+    IndicatorUnit,
     PilotSite,
+    PlanIndicator,
     Project,
+    ProjectStage,
 )
 
 # --- Messages (tests import them) -------------------------------------------------------------
@@ -493,3 +499,186 @@ def assignment_report_approve(*, report_id: int, user: User) -> AssignmentReport
 def assignment_report_return(*, report_id: int, user: User, comment: str) -> AssignmentReport:
     """Send the report back to the coordinator with a comment they will see."""
     return perform(ASSIGNMENT_WORKFLOW, "return", lookup={"report_id": report_id}, user=user, comment=comment)
+
+
+# --- The plan: stages, targets, manual actuals (methodists) -----------------------------------------
+
+MSG_PLAN_ONLY_METHODISTS = "План проекта изменяют только методисты РЦРО."
+MSG_YEAR_OUTSIDE = "Год {year} вне сроков реализации проекта ({period})."
+MSG_STAGE_OUTSIDE = "Даты этапа должны быть в пределах сроков реализации проекта ({period})."
+MSG_STAGE_DONE_FUTURE = "Дата выполнения этапа не может быть позже сегодняшнего дня."
+MSG_STAGE_DONE_EARLY = "Дата выполнения не может быть раньше начала этапа."
+MSG_PERCENT_OVER = "Значение в процентах не может быть больше 100."
+MSG_ACTUAL_COMPUTED = "Фактическое значение показателя «{name}» рассчитывает портал: вводить его не нужно."
+MSG_SOURCE_REQUIRED = "Укажите источник данных: документ, отчёт или опрос, из которого взято значение."
+MSG_NEGATIVE = "Значение не может быть отрицательным."
+MSG_STAGE_NUMBER_TAKEN = "Этап с номером {number} в проекте уже есть."
+
+
+def _require_methodist(user: User | None) -> None:
+    if not (user and user.is_regional):
+        raise TransitionRefused(MSG_PLAN_ONLY_METHODISTS)
+
+
+def _check_year(project: Project, year: int) -> None:
+    if not project.period_start <= year <= project.period_end:
+        raise ServiceError(MSG_YEAR_OUTSIDE.format(year=year, period=project.period))
+
+
+def _check_value(indicator: PlanIndicator, value) -> Decimal:
+    """The value as a decimal, refused when negative or (for per cent) over 100."""
+    if value is None or value < 0:
+        raise ServiceError(MSG_NEGATIVE)
+    if indicator.unit == IndicatorUnit.PERCENT and value > 100:
+        raise ServiceError(MSG_PERCENT_OVER)
+    return Decimal(str(value))
+
+
+STAGE_FIELDS = ("number", "title", "content", "starts_on", "ends_on")
+
+
+def _stage_check(stage: ProjectStage, project: Project) -> None:
+    first, last = datetime.date(project.period_start, 1, 1), datetime.date(project.period_end, 12, 31)
+    if not (first <= stage.starts_on <= last and first <= stage.ends_on <= last):
+        raise ServiceError(MSG_STAGE_OUTSIDE.format(period=project.period))
+    taken = ProjectStage.objects.filter(project=project, number=stage.number).exclude(pk=stage.pk)
+    if taken.exists():
+        raise ServiceError(MSG_STAGE_NUMBER_TAKEN.format(number=stage.number))
+    if stage.is_done and stage.done_on and stage.done_on < stage.starts_on:
+        raise ServiceError(MSG_STAGE_DONE_EARLY)
+
+
+def _save_stage(stage: ProjectStage, user: User) -> ProjectStage:
+    _full_clean(stage)
+    stage._history_user = user
+    try:
+        with transaction.atomic():
+            stage.save()
+    except IntegrityError as exc:  # the same number saved at the same moment by someone else
+        raise ServiceError(MSG_STAGE_NUMBER_TAKEN.format(number=stage.number)) from exc
+    return stage
+
+
+@transaction.atomic
+def stage_create(*, project: Project, user: User, **fields) -> ProjectStage:
+    _require_methodist(user)
+    unknown = set(fields) - set(STAGE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown stage fields: {sorted(unknown)}")
+    stage = ProjectStage(
+        project=project, **{k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
+    )
+    _stage_check(stage, project)
+    return _save_stage(stage, user)
+
+
+@transaction.atomic
+def stage_update(
+    *,
+    stage: ProjectStage,
+    user: User,
+    is_done: bool | None = None,
+    done_on: datetime.date | None = None,
+    **fields,
+) -> ProjectStage:
+    """Change a stage; ``is_done`` marks it done (on ``done_on``, today by default) or not done."""
+    _require_methodist(user)
+    locked = ProjectStage.objects.select_for_update().select_related("project").get(pk=stage.pk)
+    for name, value in fields.items():
+        if name not in STAGE_FIELDS:
+            raise TypeError(f"Unknown stage field: {name}")
+        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    if is_done is not None:
+        today = timezone.localdate()
+        if is_done:
+            done_on = done_on or locked.done_on or today
+            if done_on > today:
+                raise ServiceError(MSG_STAGE_DONE_FUTURE)
+            locked.is_done, locked.done_on = True, done_on
+        else:
+            locked.is_done, locked.done_on = False, None
+    _stage_check(locked, locked.project)
+    _save_stage(locked, user)
+    stage.refresh_from_db()
+    return stage
+
+
+@transaction.atomic
+def stage_delete(*, stage: ProjectStage, user: User) -> None:
+    _require_methodist(user)
+    stage._history_user = user
+    stage.delete()
+
+
+@transaction.atomic
+def targets_set(*, indicator: PlanIndicator, user: User, values: dict[int, Decimal | None]) -> list[int]:
+    """Set the indicator's targets: ``{year: value}``; None removes the year's target. Every value
+    is checked before anything is written. Returns the years changed."""
+    _require_methodist(user)
+    project = indicator.project
+    for year in values:
+        _check_year(project, year)
+    values = {y: None if v is None else _check_value(indicator, v) for y, v in values.items()}
+    existing = {t.year: t for t in IndicatorTarget.objects.select_for_update().filter(indicator=indicator)}
+    changed = []
+    for year, value in sorted(values.items()):
+        target = existing.get(year)
+        if value is None:
+            if target is not None:
+                target._history_user = user
+                target.delete()
+                changed.append(year)
+            continue
+        if target is not None and target.value == value:
+            continue
+        target = target or IndicatorTarget(indicator=indicator, year=year)
+        target.value = value
+        _full_clean(target, validate_unique=False)
+        target._history_user = user
+        target.save()
+        changed.append(year)
+    return changed
+
+
+@transaction.atomic
+def actual_set(
+    *, indicator: PlanIndicator, user: User, year: int, value, source_note: str
+) -> IndicatorActual | None:
+    """Enter (or, with ``value`` None, remove) the actual value of a manual indicator for a year;
+    the source note is required."""
+    _require_methodist(user)
+    if indicator.is_computed:
+        raise ServiceError(MSG_ACTUAL_COMPUTED.format(name=indicator.name))
+    _check_year(indicator.project, year)
+    actual = IndicatorActual.objects.select_for_update().filter(indicator=indicator, year=year).first()
+    if value is None:
+        if actual is not None:
+            actual._history_user = user
+            actual.delete()
+        return None
+    value = _check_value(indicator, value)
+    source_note = (source_note or "").strip()
+    if not source_note:
+        raise ServiceError(MSG_SOURCE_REQUIRED)
+    actual = actual or IndicatorActual(indicator=indicator, year=year)
+    actual.value = value
+    actual.source_note = source_note
+    actual.updated_by = user
+    _full_clean(actual, validate_unique=False)
+    actual._history_user = user
+    actual.save()
+    return actual
+
+
+@transaction.atomic
+def indicator_plan_update(
+    *,
+    indicator: PlanIndicator,
+    user: User,
+    targets: dict[int, Decimal | None],
+    actuals: dict[int, tuple[Decimal | None, str]] | None = None,
+) -> None:
+    """Targets and (for a manual indicator) actuals of an indicator at once: all or nothing."""
+    targets_set(indicator=indicator, user=user, values=targets)
+    for year, (value, source_note) in (actuals or {}).items():
+        actual_set(indicator=indicator, user=user, year=year, value=value, source_note=source_note)

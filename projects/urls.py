@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import assignment_views, views
+from . import assignment_views, plan_views, views
 
 app_name = "projects"
 
@@ -15,6 +15,10 @@ urlpatterns = [
     path("<int:pk>/network/", views.network, name="network"),
     # «<int:pk>/reconciliation/» (name «reconciliation») is added by rcro_portal.urls: the page reads
     # the monitoring reports, which this app does not import.
+    # «<int:pk>/plan/» (name «plan») is added by rcro_portal.urls as well: the page reads the monitoring.
+    path("<int:pk>/plan/stages/add/", plan_views.stage_add, name="plan_stage_add"),
+    path("<int:pk>/plan/stages/<int:stage_pk>/", plan_views.stage_edit, name="plan_stage"),
+    path("<int:pk>/plan/indicators/<int:indicator_pk>/", plan_views.indicator_edit, name="plan_indicator"),
     path("<int:pk>/events/", views.event_list, name="events"),
     path("<int:pk>/events/add/", views.event_add, name="event_add"),
     path("<int:pk>/events/<int:event_pk>/", views.event_edit, name="event_edit"),

@@ -4,12 +4,14 @@ monitoring campaigns exist).
 The registry follows the rules of the project: every school whose 2016 monitoring report names
 ТЭШ is a pilot site under a trilateral agreement, the schools of the official list are pilot sites
 under a bilateral one, and some former ТЭШ schools left the network after switching to
-Дневник.ру in the autumn of 2016. Agreement numbers, dates of events and the reports' figures are
-invented; the events' titles and participant counts are those of the analytic report.
+Дневник.ру in the autumn of 2016. Agreement numbers, dates of events, the reports' figures and the
+plan's stages, targets and manually entered actuals are invented; the events' titles and
+participant counts are those of the analytic report.
 """
 
 import datetime
 import random
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +20,17 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import Role
 from core.models import ReportStatus
 from monitoring.models import SchoolReport
-from projects.models import AgreementType, AssignmentReport, AssignmentReportLog, Event, PilotSite, Project
+from projects import services as plan_services
+from projects.models import (
+    AgreementType,
+    AssignmentReport,
+    AssignmentReportLog,
+    Event,
+    IndicatorTarget,
+    PilotSite,
+    PlanIndicator,
+    Project,
+)
 from projects.passport import PASSPORT, PROJECT_NAME
 from schools.demo_data import BILATERAL_PILOT_SITES
 from schools.models import EdmsSystem, Municipality
@@ -121,6 +133,11 @@ def seed_projects(*, seed, schools, users, stdout=None):
         pilot_site__project=project, academic_year=ASSIGNMENT_YEAR
     ).exists():
         _seed_reports(project, rng, users)
+    if (
+        not project.stages.exists()
+        and not IndicatorTarget.objects.filter(indicator__project=project).exists()
+    ):
+        _seed_plan(project, users, stdout)
     active = PilotSite.objects.filter(project=project, left_on__isnull=True).count()
     _say(
         stdout,
@@ -129,6 +146,106 @@ def seed_projects(*, seed, schools, users, stdout=None):
         f"{AssignmentReport.objects.filter(pilot_site__project=project, academic_year=ASSIGNMENT_YEAR).count()}.",
     )
     return project
+
+
+# --- The plan: stages, targets and manual actuals (invented for the demonstration) ---------------
+
+D = datetime.date
+PLAN_STAGES = (
+    (
+        "Организационный этап",
+        "Утверждение проекта, заключение соглашений с разработчиками СЭД, формирование сети ПВП.",
+        D(2012, 9, 1),
+        D(2013, 3, 31),
+        D(2013, 3, 20),
+    ),
+    (
+        "Создание нормативной базы",
+        "Разработка локальных актов и инструктивно-методических материалов по направлениям проекта.",
+        D(2013, 4, 1),
+        D(2014, 5, 31),
+        D(2014, 6, 10),
+    ),
+    (
+        "Расширение сети ПВП и повышение квалификации",
+        "Включение в сеть новых ПВП, курсы повышения квалификации для управленческих и педагогических работников.",
+        D(2014, 9, 1),
+        D(2016, 5, 31),
+        D(2016, 5, 31),
+    ),
+    (
+        "Мониторинг внедрения СЭД и обобщение опыта ПВП",
+        "Ежегодный мониторинг использования СЭД, анализ отчётов ПВП, публикация лучших практик.",
+        D(2016, 9, 1),
+        D(2017, 12, 29),
+        None,
+    ),
+    (
+        "Подведение итогов проекта",
+        "Итоговая конференция, распространение опыта ПВП, предложения по дальнейшему развитию.",
+        D(2018, 1, 9),
+        D(2018, 12, 28),
+        None,
+    ),
+)
+PLAN_TARGETS = {
+    1: {2012: 60, 2013: 70, 2014: 80, 2015: 85, 2016: 90, 2017: 95, 2018: 100},
+    2: {2013: 40, 2014: 70, 2015: 120, 2016: 150, 2017: 160, 2018: 160},
+    3: {2014: 60, 2015: 70, 2016: 80, 2017: 90, 2018: 95},
+    4: {2012: 2, 2013: 3, 2014: 3, 2015: 3, 2016: 3, 2017: 3, 2018: 3},
+    5: {2012: 100, 2013: 150, 2014: 150, 2015: 200, 2016: 200, 2017: 250, 2018: 250},
+    6: {2013: 100, 2014: 150, 2015: 150, 2016: 200, 2017: 200, 2018: 200},
+    7: {2013: 5, 2014: 5, 2015: 4, 2016: 4, 2017: 3, 2018: 3},
+    8: {2015: 60, 2016: 70, 2017: 75, 2018: 80},
+}
+PLAN_ACTUALS = {
+    6: {
+        2013: (112, "Отчёт ОГБУ «РЦРО» о курсах повышения квалификации за 2013 год"),
+        2014: (164, "Отчёт ОГБУ «РЦРО» о курсах повышения квалификации за 2014 год"),
+        2015: (131, "Отчёт ОГБУ «РЦРО» о курсах повышения квалификации за 2015 год"),
+        2016: (205, "Отчёт ОГБУ «РЦРО» о курсах повышения квалификации за 2016 год"),
+    },
+    7: {
+        2013: (6, "Перечень материалов, утверждённых приказами ОГБУ «РЦРО» в 2013 году"),
+        2014: (4, "Перечень материалов, утверждённых приказами ОГБУ «РЦРО» в 2014 году"),
+        2015: (4, "Перечень материалов, утверждённых приказами ОГБУ «РЦРО» в 2015 году"),
+        2016: (5, "Перечень материалов, утверждённых приказами ОГБУ «РЦРО» в 2016 году"),
+    },
+    8: {
+        2015: (58, "Опрос родителей обучающихся ПВП, апрель 2015 года"),
+        2016: (71, "Опрос родителей обучающихся ПВП, апрель 2016 года"),
+    },
+}
+
+
+def _seed_plan(project, users, stdout):
+    """Stages, targets and manual actuals through the services (so they have history)."""
+    methodist = next(u for u in users if u.is_regional)
+    for number, (title, content, starts_on, ends_on, done_on) in enumerate(PLAN_STAGES, 1):
+        stage = plan_services.stage_create(
+            project=project,
+            user=methodist,
+            number=number,
+            title=title,
+            content=content,
+            starts_on=starts_on,
+            ends_on=ends_on,
+        )
+        if done_on:
+            plan_services.stage_update(stage=stage, user=methodist, is_done=True, done_on=done_on)
+    for indicator in PlanIndicator.objects.filter(project=project):
+        plan_services.indicator_plan_update(
+            indicator=indicator,
+            user=methodist,
+            targets={y: Decimal(v) for y, v in PLAN_TARGETS.get(indicator.number, {}).items()},
+            actuals={
+                y: (Decimal(v), note) for y, (v, note) in PLAN_ACTUALS.get(indicator.number, {}).items()
+            },
+        )
+    _say(
+        stdout,
+        f"План проекта: этапов {len(PLAN_STAGES)}, плановые значения по {len(PLAN_TARGETS)} показателям.",
+    )
 
 
 def _seed_registry(project, rng, schools, stdout):

@@ -5,6 +5,7 @@ from projects.urls import urlpatterns as project_urlpatterns
 from rcro_portal import journal_views
 from rcro_portal.health import HealthView
 from rcro_portal.views import home
+from reports.plan_views import plan, plan_index
 from reports.reconciliation_views import reconciliation
 
 admin.site.site_header = "Мониторинг СЭД — администрирование"
@@ -25,6 +26,8 @@ urlpatterns = [
                 [
                     *project_urlpatterns,
                     path("<int:pk>/reconciliation/", reconciliation, name="reconciliation"),
+                    path("plan/", plan_index, name="plan_index"),
+                    path("<int:pk>/plan/", plan, name="plan"),
                 ],
                 "projects",
             )

@@ -82,6 +82,11 @@ def _headline(qs=None, *, totals: dict | None = None) -> dict:
     return data
 
 
+def headline(qs) -> dict:
+    """Organisations counted and those using an EDMS, with the share: the справка's headline figure."""
+    return _headline(qs)
+
+
 def _totals(qs) -> dict:
     """Every whole-scope count and sum of the report in one pass over the counted reports."""
     return qs.aggregate(
@@ -421,7 +426,7 @@ def _previous_year(scope: Scope, f: dict) -> dict:
     if previous is None:
         return {"previous": None, "comparison_preliminary": False}
     reports = counted_reports(previous, scope.municipality, scope.include_unapproved)
-    head = _headline(reports)
+    head = headline(reports)
     by_system = _by_system(reports, head["orgs_total"])
     expected = scope.participants(previous).count()
     coverage = ru.share(head["orgs_total"], expected)
@@ -500,6 +505,16 @@ def _project(scope: Scope, f: dict) -> dict:
     }
 
 
+def _plan(scope: Scope, f: dict) -> dict:
+    """The project's plan and fact for the campaign's year (region-wide only): see ``plan_fact``."""
+    if not scope.region_wide or f.get("project") is None:
+        return {"plan": None}
+    # plan_fact reads this module's figures; imported here so that either module may load first.
+    from .plan_fact import report_figures
+
+    return {"plan": report_figures(scope.campaign, include_unapproved=scope.include_unapproved)}
+
+
 def _vendors(scope: Scope, f: dict) -> dict:
     """What the vendors' systems count against the schools' reports (see ``reports.discrepancies``)."""
     return {"vendors": vendor_summary(scope.reports, scope.campaign.as_of)}
@@ -519,6 +534,7 @@ FIGURE_STEPS: tuple[FigureStep, ...] = (
     _changes_and_problems,
     _previous_year,
     _project,
+    _plan,
     _vendors,
     _conclusions,
 )

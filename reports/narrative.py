@@ -545,6 +545,74 @@ def _network_year(f: dict) -> Section | None:
     return s
 
 
+def _plan_value(value, unit: str) -> str:
+    if value is None:
+        return "нет данных"
+    if unit == "%":
+        return ru.pct(value)
+    return f"{ru.num(value) if value == int(value) else ru.dec(value, 2)} {unit}"
+
+
+def _plan(f: dict) -> Section | None:
+    """«План и факт»: the indicators' targets and actuals for the campaign's year and the late
+    stages (absent from reports built before the plan was kept, and when there is nothing to quote)."""
+    plan = f.get("plan")
+    if not plan:
+        return None
+    s = Section("plan", "План и факт регионального проекта")
+    year = plan["year"]
+    indicators = plan["indicators"]
+    if indicators:
+        behind = [i for i in indicators if i["behind"]]
+        no_data = [i for i in indicators if i["actual"] is None]
+        met = len(indicators) - len(behind) - len(no_data)
+        text = (
+            f"На {year} год плановые значения установлены для {ru.agree(len(indicators), 'показатель', 'gent')} "
+            f"проекта; плановое значение достигнуто по {ru.agree(met, 'показатель', 'datv')}, ниже плана — "
+            f"по {ru.agree(len(behind), 'показатель', 'datv')}"
+        )
+        if no_data:
+            text += f", нет данных — по {ru.agree(len(no_data), 'показатель', 'datv')}"
+        s.add("indicators", text + ".")
+        for i, row in enumerate(behind, 1):
+            s.add(
+                f"behind_{i}",
+                _sentence(
+                    f"{row['name']}: план — {_plan_value(row['target'], row['unit'])}, факт — "
+                    f"{_plan_value(row['actual'], row['unit'])}"
+                ),
+                ITEM,
+            )
+        s.tables.append(
+            Table(
+                ["Показатель", f"План на {year}", f"Факт за {year}", "Источник"],
+                [
+                    [
+                        row["name"],
+                        _plan_value(row["target"], row["unit"]),
+                        _plan_value(row["actual"], row["unit"]),
+                        row["note"] or "—",
+                    ]
+                    for row in indicators
+                ],
+                [6.0, 2.4, 2.4, 5.6],
+                "Показатели регионального проекта: план и факт",
+            )
+        )
+    late = plan["late_stages"]
+    if late:
+        n = len(late)
+        s.add(
+            "late",
+            f"На {_date(plan['as_of'])} г. {ru.verb_for(n, 'просрочен', 'просрочены')} "
+            f"{ru.agree(n, 'этап')} плана проекта:",
+        )
+        s.items(
+            "late_stage", [f"{x['number']}. {x['title']} (срок — {_date(x['ends_on'])} г.);" for x in late]
+        )
+    return s
+
+
 def _results(f: dict) -> Section:
     s = Section("results", "Итоги")
     project = f.get("project")
@@ -867,6 +935,7 @@ SECTION_BUILDERS = (
     _monitoring,
     _vendors,
     _network_year,
+    _plan,
     _results,
     _problems,
     _tasks,

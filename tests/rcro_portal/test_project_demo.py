@@ -92,3 +92,39 @@ def test_demo_registry_follows_the_rules(demo):
     returned = reports.filter(status="returned")
     assert not returned.filter(return_comment="").exists()
     assert AssignmentReportLog.objects.filter(action="return").count() == returned.count()
+
+
+def test_demo_shows_a_filled_plan(demo, client):
+    from django.urls import reverse
+
+    from accounts.models import User
+    from projects.models import IndicatorActual, IndicatorTarget, ProjectStage, StageState
+    from reports.plan_fact import plan_fact
+
+    schools, users = demo
+    project = seed_projects(seed=2017, schools=schools, users=users)
+    counts = (ProjectStage.objects.count(), IndicatorTarget.objects.count(), IndicatorActual.objects.count())
+    seed_projects(seed=2017, schools=schools, users=users)
+    assert (
+        ProjectStage.objects.count(),
+        IndicatorTarget.objects.count(),
+        IndicatorActual.objects.count(),
+    ) == counts
+    assert counts[0] == 5 and counts[1] > 40 and counts[2] >= 10
+
+    plan = plan_fact(project, today=D(2026, 11, 21))
+    assert {s.state for s in plan.stages} == {StageState.DONE, StageState.LATE}
+    by_number = {row.indicator.number: row for row in plan.indicators}
+    # Computed from the demo's 2016 monitoring, registry and events; manual ones with their source.
+    assert by_number[1].cell(2016).actual.value is not None
+    assert by_number[2].cell(2016).actual.value > 0
+    assert by_number[3].cell(2017).actual.value > 0
+    assert by_number[4].cell(2016).actual.value is not None
+    assert by_number[8].cell(2016).actual.note.startswith("Опрос родителей")
+    assert plan.behind
+
+    methodist = User.objects.get(username=next(u.username for u in users if u.is_regional))
+    client.force_login(methodist)
+    html = client.get(reverse("projects:plan", args=[project.pk])).content.decode()
+    assert "Мониторинг внедрения СЭД и обобщение опыта ПВП" in html
+    assert html.count('data-kind="actual"') > 20
