@@ -4,16 +4,17 @@ All counts come from aggregate queries, so the number of queries does not depend
 of schools.
 """
 
+import copy
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, FilteredRelation, Prefetch, Q
 from django.utils import timezone
 
 from accounts.access import municipality_q, school_q
 from core.text import natural_key
 from schools.models import Municipality, School
 
-from .basis import Basis
+from .basis import Basis, basis_statuses
 from .checks import Comparisons, check_saved_report
 from .lateness import deadline_end, deadline_passed, is_late, late_q, on_time_q  # noqa: F401
 from .models import (
@@ -24,7 +25,6 @@ from .models import (
     ReportStatus,
     SchoolReport,
 )
-from .selectors import reports_on_basis
 
 STATES = ("draft", "submitted", "returned", "approved")
 # Compact column headers of the region table (key, short label, full label) so that it fits 1366 px.
@@ -99,46 +99,80 @@ class Completeness:
         return [(value, label, self.state_counts.get(value, 0)) for value, label in MunicipalityState.choices]
 
 
-# Counted through the basis selector (accepted; accepted + under review), not by state here.
-BASIS_STATES = ("approved", "submitted")
+def _region_counts(*, user, campaign: Campaign, municipalities, now=None):
+    """Per municipality, in one query: participants expected, reports by state, on time and late.
 
+    Each participating school in the user's scope is one row (its report in the campaign, if any,
+    joined on), so a school counts once. «принято» and «на проверке» count the states of the bases
+    (:mod:`monitoring.basis`) the way ``reports_on_basis`` does, so they agree with the export."""
+    accepted = basis_statuses(Basis.ACCEPTED)
+    wider = basis_statuses(Basis.SUBMITTED)
 
-def _counts(campaign, schools_filter: Q, group_by: str, now=None):
+    def count(condition: Q) -> Count:
+        return Count("report", filter=condition)
+
+    def prefixed(q: Q) -> Q:
+        return _prefixed(q, "report__")
+
     return (
-        SchoolReport.objects.filter(schools_filter, campaign=campaign, school__campaigns=campaign)
-        .values(group_by)
+        School.objects.filter(school_q(user), campaigns=campaign, municipality__in=municipalities)
+        .annotate(report=FilteredRelation("reports", condition=Q(reports__campaign=campaign)))
+        .values("municipality_id")
         .annotate(
-            **{s: Count("id", filter=Q(status=s)) for s in STATES if s not in BASIS_STATES},
-            on_time=Count("id", filter=on_time_q(campaign)),
-            late=Count("id", filter=late_q(campaign, now)),
+            expected=Count("pk"),
+            draft=count(Q(report__status=ReportStatus.DRAFT)),
+            returned=count(Q(report__status=ReportStatus.RETURNED)),
+            approved=count(Q(report__status__in=accepted)),
+            wider=count(Q(report__status__in=wider)),
+            on_time=count(prefixed(on_time_q(campaign))),
+            late=count(prefixed(late_q(campaign, now))),
         )
+        .order_by()
     )
+
+
+def _prefixed(q: Q, prefix: str) -> Q:
+    """The same condition on a related model reached by ``prefix``."""
+    result = copy.copy(q)
+    result.children = [
+        _prefixed(child, prefix) if isinstance(child, Q) else (prefix + child[0], child[1])
+        for child in q.children
+    ]
+    return result
 
 
 def by_municipality(
     *, user, campaign: Campaign, kind: str = "", state: str = "", sort: str = "", now=None
 ) -> Completeness:
-    municipalities = Municipality.objects.filter(municipality_q(user)).order_by("sort_order")
+    """Every municipality in scope with the campaign's completeness; four queries at any size."""
+    municipalities = Municipality.objects.filter(municipality_q(user))
     if kind:
         municipalities = municipalities.filter(kind=kind)
-    rows = {m.pk: Row(m.pk, m.name, kind=m.kind) for m in municipalities}
-    expected = (
-        Campaign.participants.through.objects.filter(campaign=campaign, school__municipality__in=rows.keys())
-        .values("school__municipality")
-        .annotate(n=Count("id"))
-    )
-    for item in expected:
-        rows[item["school__municipality"]].expected = item["n"]
-    for item in _counts(campaign, Q(school__municipality__in=rows.keys()), "school__municipality", now):
-        row = rows[item.pop("school__municipality")]
-        for key, value in item.items():
-            setattr(row, key, value)
-    _basis_counts(user=user, campaign=campaign, rows=rows)
-    if deadline_passed(campaign, now):
-        for row in rows.values():  # schools that have not started are late too
+    rows = {
+        pk: Row(pk, name, kind=mkind)
+        for pk, name, mkind in municipalities.order_by("sort_order").values_list("pk", "name", "kind")
+    }
+    counts = _region_counts(user=user, campaign=campaign, municipalities=municipalities.values("pk"), now=now)
+    passed = deadline_passed(campaign, now)
+    for item in counts:
+        row = rows.get(item["municipality_id"])
+        if row is None:
+            continue
+        row.expected = item["expected"]
+        row.draft = item["draft"]
+        row.returned = item["returned"]
+        row.approved = item["approved"]
+        row.submitted = item["wider"] - item["approved"]
+        row.on_time = item["on_time"]
+        row.late = item["late"]
+        if passed:  # schools that have not started are late too
             row.late += row.not_started
-    for review in MunicipalityReview.objects.filter(campaign=campaign, municipality__in=rows.keys()):
-        rows[review.municipality_id].state = review.state
+    states = MunicipalityReview.objects.filter(
+        campaign=campaign, municipality__in=municipalities.values("pk")
+    ).values_list("municipality_id", "state")
+    for municipality_id, review_state in states:
+        if municipality_id in rows:
+            rows[municipality_id].state = review_state
     listed = [r for r in rows.values() if r.expected]
     state_counts: dict[str, int] = {}
     for row in listed:
@@ -146,21 +180,6 @@ def by_municipality(
     result = [r for r in listed if not state or r.state == state]
     result = _sorted(result, sort)
     return Completeness(result, _total(result), state_counts)
-
-
-def _basis_counts(*, user, campaign: Campaign, rows: dict[int, Row]) -> None:
-    """«принято» is what the accepted basis counts; «на проверке» is what the wider basis adds."""
-    counted = {}
-    for basis in (Basis.ACCEPTED, Basis.SUBMITTED):
-        counted[basis] = dict(
-            reports_on_basis(user=user, campaign=campaign, basis=basis)
-            .filter(school__municipality__in=rows.keys())
-            .values_list("school__municipality")
-            .annotate(n=Count("id"))
-        )
-    for pk, row in rows.items():
-        row.approved = counted[Basis.ACCEPTED].get(pk, 0)
-        row.submitted = counted[Basis.SUBMITTED].get(pk, 0) - row.approved
 
 
 def _total(rows):
