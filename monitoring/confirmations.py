@@ -70,8 +70,8 @@ def bulk_approve_text(n: int, on_review: int) -> str:
     return f"{verb_for(n, 'Будет принят', 'Будут приняты')} {agree(n, 'отчёт')}{tail}"
 
 
-def municipality_submit_text(campaign: Campaign, municipality) -> str:
-    c = _municipality_counts(campaign, municipality)
+def municipality_submit_text(campaign: Campaign, municipality, counts: dict | None = None) -> str:
+    c = counts or _municipality_counts(campaign, municipality)
     text = f"{verb_for(c['total'], 'Будет передан', 'Будут переданы')} в РЦРО {reports(c['total'])}"
     if c["submitted"]:
         text += _on_review(c["submitted"])
@@ -80,8 +80,8 @@ def municipality_submit_text(campaign: Campaign, municipality) -> str:
     return text + ". После передачи отчёты МОУО изменить нельзя, пока РЦРО не вернёт данные."
 
 
-def municipality_accept_text(campaign: Campaign, municipality) -> str:
-    c = _municipality_counts(campaign, municipality)
+def municipality_accept_text(campaign: Campaign, municipality, counts: dict | None = None) -> str:
+    c = counts or _municipality_counts(campaign, municipality)
     text = (
         f"{verb_for(c['total'], 'Будет принят', 'Будут приняты')} {reports(c['total'])} МОУО «{municipality}» "
         f"(принято специалистом: {num(c['approved'])} из {orgs_genitive(c['schools'])})"
@@ -100,9 +100,10 @@ def municipality_page(campaign: Campaign, municipality, rows) -> dict:
     on_review = sum(
         1 for row in rows if row.report is not None and row.report.status == ReportStatus.SUBMITTED
     )
+    counts = _municipality_counts(campaign, municipality)
     return {
-        "submit": municipality_submit_text(campaign, municipality),
-        "accept": municipality_accept_text(campaign, municipality),
+        "submit": municipality_submit_text(campaign, municipality, counts),
+        "accept": municipality_accept_text(campaign, municipality, counts),
         "bulk": bulk_approve_forms(on_review),
         "bulk_all": bulk_approve_text(on_review, on_review),
     }

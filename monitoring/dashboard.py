@@ -5,8 +5,13 @@ of schools.
 """
 
 import copy
+import datetime
+import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
+from django.core.cache import cache
 from django.db.models import Count, FilteredRelation, Prefetch, Q
 from django.utils import timezone
 
@@ -134,10 +139,14 @@ def _region_counts(*, user, campaign: Campaign, municipalities, now=None):
 def _prefixed(q: Q, prefix: str) -> Q:
     """The same condition on a related model reached by ``prefix``."""
     result = copy.copy(q)
-    result.children = [
-        _prefixed(child, prefix) if isinstance(child, Q) else (prefix + child[0], child[1])
-        for child in q.children
-    ]
+    children: list = []
+    for child in q.children:
+        if isinstance(child, Q):
+            children.append(_prefixed(child, prefix))
+        else:
+            lookup, value = cast(tuple[str, object], child)
+            children.append((prefix + lookup, value))
+    result.children = children
     return result
 
 
@@ -214,16 +223,98 @@ class SchoolRows(list):
         return self.counts.get("late", 0)
 
 
+@dataclass(frozen=True, slots=True)
+class SchoolItem:
+    """What the table shows of a school."""
+
+    pk: int
+    short_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportItem:
+    """What the table shows of a report: its state and when it was changed and submitted."""
+
+    pk: int
+    status: str
+    updated_at: datetime.datetime
+    submitted_at: datetime.datetime | None
+
+    def get_status_display(self) -> str:
+        return str(ReportStatus(self.status).label)
+
+
 @dataclass
 class SchoolRow:
-    school: School
-    report: SchoolReport | None
+    school: SchoolItem
+    report: ReportItem | None
     late: bool
     warnings: int
 
     @property
     def status(self) -> str:
         return self.report.status if self.report else "not_started"
+
+
+# The warnings of a municipality's reports are kept in one cache entry per campaign and
+# municipality: report id → (digest, count). The digest names everything the warnings are computed
+# from: the report's version and time of change, last year's report likewise, the pilot-site
+# registry's answer and the vendor's figures. A report whose digest differs is checked again, so
+# nothing is invalidated by hand.
+WARNINGS_CACHE_SECONDS = 6 * 3600
+WARNINGS_KEY = "monitoring:warnings:v1:{campaign}:{municipality}"
+
+
+def _digests(reports: Sequence[Mapping], previous: Mapping[int, tuple], comparisons: Comparisons) -> dict:
+    """``previous``: school id → (id, version, time of change) of its report last year."""
+    digests = {}
+    for report in reports:
+        school_id = report["school_id"]
+        parts = (
+            report["version"],
+            report["updated_at"].isoformat(),
+            previous.get(school_id),
+            comparisons.registry_answer(school_id),
+            comparisons.vendor_for(school_id),
+        )
+        digests[report["pk"]] = hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
+    return digests
+
+
+def _warnings(
+    campaign: Campaign, municipality: Municipality, reports: Sequence[Mapping], previous: Mapping[int, tuple]
+) -> dict:
+    """The number of warnings of each report (by id): from the cache, or checked now (in a few
+    queries for all the reports missing from it) and kept there."""
+    if not reports:
+        return {}
+    comparisons = Comparisons(campaign, [r["school_id"] for r in reports], previous=False)
+    digests = _digests(reports, previous, comparisons)
+    key = WARNINGS_KEY.format(campaign=campaign.pk, municipality=municipality.pk)
+    kept: dict[int, tuple[str, int]] = cache.get(key) or {}
+    counts = {}
+    for pk, digest in digests.items():
+        entry = kept.get(pk)
+        if entry is not None and entry[0] == digest:
+            counts[pk] = entry[1]
+    missing = [pk for pk in digests if pk not in counts]
+    if missing:
+        full = (
+            SchoolReport.objects.filter(pk__in=missing)
+            .select_related("system")
+            .prefetch_related(Prefetch("branch_rows", queryset=ReportBranch.objects.select_related("system")))
+        )
+        wanted = set(missing)
+        comparisons.read_previous([r["school_id"] for r in reports if r["pk"] in wanted])
+        for report in full:
+            result = check_saved_report(report, comparison=comparisons.for_school(report.school_id))
+            counts[report.pk] = len(result.warnings)
+        cache.set(
+            key,
+            {**kept, **{pk: (digests[pk], counts[pk]) for pk in missing if pk in counts}},
+            WARNINGS_CACHE_SECONDS,
+        )
+    return counts
 
 
 def by_school(
@@ -236,29 +327,39 @@ def by_school(
     search: str = "",
     now=None,
 ) -> SchoolRows:
-    """Participating schools of a municipality with their report state, lateness and warnings."""
+    """Participating schools of a municipality with their report state, lateness and warnings.
+
+    The same few queries at any number of schools (plus a few more when warnings are not cached)."""
     qs = School.objects.filter(school_q(user), campaigns=campaign, municipality=municipality)
     search = " ".join(search.split())
     if search:
         qs = qs.filter(Q(short_name__icontains=search) | Q(full_name__icontains=search))
     # Natural order («№ 4» before «№ 38») on the fetched list: no extra query.
-    schools = sorted(qs, key=lambda s: natural_key(s.short_name))
-    reports = {
-        r.school_id: r
-        for r in SchoolReport.objects.filter(campaign=campaign, school__in=schools)
-        .select_related("system", "updated_by")
-        .prefetch_related(Prefetch("branch_rows", queryset=ReportBranch.objects.select_related("system")))
+    schools = sorted(
+        (SchoolItem(pk, name) for pk, name in qs.values_list("pk", "short_name")),
+        key=lambda s: natural_key(s.short_name),
+    )
+    # This year's reports and last year's (what their warnings are compared with) in one query.
+    campaign_ids = [campaign.pk, *([campaign.previous_id] if campaign.previous_id else [])]
+    reports: list[Mapping] = []
+    previous: dict[int, tuple] = {}
+    for item in SchoolReport.objects.filter(campaign_id__in=campaign_ids, school__in=qs.values("pk")).values(
+        "pk", "campaign_id", "school_id", "status", "version", "updated_at", "submitted_at"
+    ):
+        if item["campaign_id"] == campaign.pk:
+            reports.append(item)
+        else:
+            previous[item["school_id"]] = (item["pk"], item["version"], item["updated_at"])
+    warnings = _warnings(campaign, municipality, reports, previous)
+    by_school_id = {
+        r["school_id"]: ReportItem(r["pk"], r["status"], r["updated_at"], r["submitted_at"]) for r in reports
     }
     now = now or timezone.now()
-    comparisons = Comparisons(campaign, [s.pk for s in schools])
     rows = []
     for school in schools:
-        report = reports.get(school.pk)
-        warnings = 0
-        if report is not None:
-            result = check_saved_report(report, comparison=comparisons.for_school(school.pk))
-            warnings = len(result.warnings)
-        rows.append(SchoolRow(school, report, is_late(campaign, report, now), warnings))
+        report = by_school_id.get(school.pk)
+        late = is_late(campaign, report, now)
+        rows.append(SchoolRow(school, report, late, warnings.get(report.pk, 0) if report else 0))
     counts: dict[str, int] = {"late": sum(1 for r in rows if r.late), "total": len(rows)}
     for row in rows:
         counts[row.status] = counts.get(row.status, 0) + 1

@@ -223,7 +223,12 @@ def municipality_dashboard(request, slug, municipality_pk):
         )
     review = selectors.municipality_review(campaign=campaign, municipality=municipality)
     missing = sorted(
-        workflow.schools_without_approved_report(campaign, municipality),
+        (
+            dashboard.SchoolItem(pk, name)
+            for pk, name in workflow.schools_without_approved_report(campaign, municipality).values_list(
+                "pk", "short_name"
+            )
+        ),
         key=lambda s: natural_key(s.short_name),
     )
     return render(

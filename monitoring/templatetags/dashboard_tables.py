@@ -121,11 +121,11 @@ def school_rows(rows, campaign, selectable: bool = False) -> SafeString:
         if report is None:
             badge, updated = NOT_STARTED_BADGE, "—"
         else:
-            badge = badges.get(report.status)
-            if badge is None:
-                badge = badges[report.status] = STATE_BADGE.format(
+            if report.status not in badges:
+                badges[report.status] = STATE_BADGE.format(
                     status=escape(report.status), label=escape(str(report.get_status_display()))
                 )
+            badge = badges[report.status]
             updated = timezone.localtime(report.updated_at).strftime("%d.%m.%Y %H:%M")
         html.append(
             SCHOOL_ROW.format(
