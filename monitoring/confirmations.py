@@ -95,12 +95,13 @@ def confirmed(request) -> bool:
     return request.POST.get("confirm") == "1"
 
 
-def municipality_page(campaign: Campaign, municipality, rows) -> dict:
-    """The confirmation texts of the municipality dashboard's steps."""
+def municipality_page(campaign: Campaign, municipality, rows, counts: dict | None = None) -> dict:
+    """The confirmation texts of the municipality dashboard's steps; ``counts``: the figures when
+    the page has them already (every school listed), else they are read."""
     on_review = sum(
         1 for row in rows if row.report is not None and row.report.status == ReportStatus.SUBMITTED
     )
-    counts = _municipality_counts(campaign, municipality)
+    counts = counts or _municipality_counts(campaign, municipality)
     return {
         "submit": municipality_submit_text(campaign, municipality, counts),
         "accept": municipality_accept_text(campaign, municipality, counts),

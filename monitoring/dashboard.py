@@ -209,9 +209,25 @@ def _sorted(rows, sort: str):
 
 
 class SchoolRows(list):
-    """The rows shown, with the number of schools in each report state before the filter."""
+    """The rows shown, with the number of schools in each report state before the filter.
+
+    ``complete``: no search narrowed the list, so the counts and ``without_approved`` cover every
+    participating school of the municipality."""
 
     counts: dict
+    complete: bool = False
+    without_approved: "list[SchoolItem]"
+
+    def municipality_counts(self) -> dict:
+        """The figures of the municipality's confirmation texts (see ``confirmations``)."""
+        schools, approved = self.counts.get("total", 0), self.counts.get("approved", 0)
+        return {
+            "schools": schools,
+            "total": schools - self.counts.get("not_started", 0),
+            "submitted": self.counts.get("submitted", 0),
+            "approved": approved,
+            "not_approved": schools - approved,
+        }
 
     @property
     def status_summary(self) -> list[tuple[str, str, int]]:
@@ -363,6 +379,7 @@ def by_school(
     counts: dict[str, int] = {"late": sum(1 for r in rows if r.late), "total": len(rows)}
     for row in rows:
         counts[row.status] = counts.get(row.status, 0) + 1
+    every = list(rows)  # in natural order, before the filter and the sort
     if status == "late":
         rows = [r for r in rows if r.late]
     elif status:
@@ -378,4 +395,6 @@ def by_school(
         rows.sort(key=keys[key], reverse=sort.startswith("-"))
     school_rows = SchoolRows(rows)
     school_rows.counts = counts
+    school_rows.complete = not search
+    school_rows.without_approved = [r.school for r in every if r.status != ReportStatus.APPROVED]
     return school_rows
