@@ -317,6 +317,7 @@ def _warnings(
     if missing:
         full = (
             SchoolReport.objects.filter(pk__in=missing)
+            .order_by()
             .select_related("system")
             .prefetch_related(Prefetch("branch_rows", queryset=ReportBranch.objects.select_related("system")))
         )
@@ -359,8 +360,12 @@ def by_school(
     campaign_ids = [campaign.pk, *([campaign.previous_id] if campaign.previous_id else [])]
     reports: list[Mapping] = []
     previous: dict[int, tuple] = {}
-    for item in SchoolReport.objects.filter(campaign_id__in=campaign_ids, school__in=qs.values("pk")).values(
-        "pk", "campaign_id", "school_id", "status", "version", "updated_at", "submitted_at"
+    # (No ordering: the model's default one would join the schools and municipalities for it.)
+    school_ids = [s.pk for s in schools]
+    for item in (
+        SchoolReport.objects.filter(campaign_id__in=campaign_ids, school_id__in=school_ids)
+        .order_by()
+        .values("pk", "campaign_id", "school_id", "status", "version", "updated_at", "submitted_at")
     ):
         if item["campaign_id"] == campaign.pk:
             reports.append(item)
