@@ -32,7 +32,7 @@ class Comparisons:
     """Comparisons for many schools of one campaign: the registry is read once, last year's reports
     once for ``school_ids`` (or one query per school asked for, when they are not known ahead)."""
 
-    def __init__(self, campaign: Campaign, school_ids: Iterable[int] | None = None):
+    def __init__(self, campaign: Campaign, school_ids: Iterable[int] | None = None, *, previous: bool = True):
         self.campaign = campaign
         self.registry = services.registry_pilot_school_ids(campaign.as_of)
         self._previous: dict[int, dict | None] = {}
@@ -40,13 +40,30 @@ class Comparisons:
         self._complete = False
         if school_ids is not None:
             ids = list(school_ids)
-            self._vendor = {pk: vendor_figures(c) for pk, c in nearest_counts(ids, campaign.as_of).items()}
-            self._previous = dict.fromkeys(ids)
-            if campaign.previous_id:
-                for report in SchoolReport.objects.filter(
-                    campaign_id=campaign.previous_id, school_id__in=ids
-                ).select_related("system"):
-                    self._previous[report.school_id] = services.report_values(report)
+            self._vendor = dict.fromkeys(ids)
+            self._vendor.update(
+                {pk: vendor_figures(c) for pk, c in nearest_counts(ids, campaign.as_of).items()}
+            )
+            if previous:
+                self.read_previous(ids)
+
+    def read_previous(self, school_ids: Iterable[int]) -> None:
+        """Read last year's reports of ``school_ids`` (one query)."""
+        ids = list(school_ids)
+        self._previous.update(dict.fromkeys(ids))
+        if self.campaign.previous_id and ids:
+            for report in SchoolReport.objects.filter(
+                campaign_id=self.campaign.previous_id, school_id__in=ids
+            ).select_related("system"):
+                self._previous[report.school_id] = services.report_values(report)
+
+    def registry_answer(self, school_id: int) -> bool | None:
+        """Whether the registry lists the school (None when no registry is kept)."""
+        return None if self.registry is None else school_id in self.registry
+
+    def vendor_for(self, school_id: int) -> dict | None:
+        """The vendor's figures read for ``school_id`` (None when there are none)."""
+        return self._vendor.get(school_id)
 
     @classmethod
     def for_whole_campaign(cls, campaign: Campaign) -> "Comparisons":

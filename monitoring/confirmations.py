@@ -70,8 +70,8 @@ def bulk_approve_text(n: int, on_review: int) -> str:
     return f"{verb_for(n, 'Будет принят', 'Будут приняты')} {agree(n, 'отчёт')}{tail}"
 
 
-def municipality_submit_text(campaign: Campaign, municipality) -> str:
-    c = _municipality_counts(campaign, municipality)
+def municipality_submit_text(campaign: Campaign, municipality, counts: dict | None = None) -> str:
+    c = counts or _municipality_counts(campaign, municipality)
     text = f"{verb_for(c['total'], 'Будет передан', 'Будут переданы')} в РЦРО {reports(c['total'])}"
     if c["submitted"]:
         text += _on_review(c["submitted"])
@@ -80,8 +80,8 @@ def municipality_submit_text(campaign: Campaign, municipality) -> str:
     return text + ". После передачи отчёты МОУО изменить нельзя, пока РЦРО не вернёт данные."
 
 
-def municipality_accept_text(campaign: Campaign, municipality) -> str:
-    c = _municipality_counts(campaign, municipality)
+def municipality_accept_text(campaign: Campaign, municipality, counts: dict | None = None) -> str:
+    c = counts or _municipality_counts(campaign, municipality)
     text = (
         f"{verb_for(c['total'], 'Будет принят', 'Будут приняты')} {reports(c['total'])} МОУО «{municipality}» "
         f"(принято специалистом: {num(c['approved'])} из {orgs_genitive(c['schools'])})"
@@ -95,14 +95,16 @@ def confirmed(request) -> bool:
     return request.POST.get("confirm") == "1"
 
 
-def municipality_page(campaign: Campaign, municipality, rows) -> dict:
-    """The confirmation texts of the municipality dashboard's steps."""
+def municipality_page(campaign: Campaign, municipality, rows, counts: dict | None = None) -> dict:
+    """The confirmation texts of the municipality dashboard's steps; ``counts``: the figures when
+    the page has them already (every school listed), else they are read."""
     on_review = sum(
         1 for row in rows if row.report is not None and row.report.status == ReportStatus.SUBMITTED
     )
+    counts = counts or _municipality_counts(campaign, municipality)
     return {
-        "submit": municipality_submit_text(campaign, municipality),
-        "accept": municipality_accept_text(campaign, municipality),
+        "submit": municipality_submit_text(campaign, municipality, counts),
+        "accept": municipality_accept_text(campaign, municipality, counts),
         "bulk": bulk_approve_forms(on_review),
         "bulk_all": bulk_approve_text(on_review, on_review),
     }

@@ -1,6 +1,7 @@
 """Forms of the monitoring app: they clean and convert input; services do the saving."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from core.bounds import RAW_INPUT_MAX, TEXT_MAX, strip_control_chars
 from core.forms import MSG_NOT_A_NUMBER, CountField, SafeTextMixin, harden_text_fields  # noqa: F401 - MSG_NOT_A_NUMBER is imported from here too
@@ -25,9 +26,33 @@ def _code_field(name):
     )
 
 
-def system_choice_list() -> list[tuple]:
-    """The system choices, read once and shared by every form on a page."""
-    return [("", "— выберите систему —"), *((s.pk, s.name) for s in system_choices())]
+class SystemChoiceList(list):
+    """The system choices [(id, name)], with the systems by id: read once (one query) and shared
+    by every form on a page, for showing the choices and for cleaning the input alike."""
+
+    def __init__(self, systems):
+        super().__init__([("", "— выберите систему —"), *((s.pk, s.name) for s in systems)])
+        self.by_pk = {s.pk: s for s in systems}
+
+
+def system_choice_list() -> SystemChoiceList:
+    return SystemChoiceList(list(system_choices()))
+
+
+class SystemField(forms.ModelChoiceField):
+    """A system choice; with the systems already read (``known``), cleaning needs no query."""
+
+    known: dict | None = None
+
+    def to_python(self, value):
+        if self.known is None or value in self.empty_values:
+            return super().to_python(value)
+        try:
+            return self.known[int(value)]
+        except (KeyError, TypeError, ValueError):
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            ) from None
 
 
 class SharedSystemChoicesMixin:
@@ -36,14 +61,16 @@ class SharedSystemChoicesMixin:
     def __init__(self, *args, system_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         if system_choices is not None:
-            self.fields["system"].choices = system_choices
+            field = self.fields["system"]
+            field.choices = system_choices
+            field.known = getattr(system_choices, "by_pk", None)
 
 
 class ReportForm(SharedSystemChoicesMixin, forms.Form):
     """The school's own row (columns 5-25 except the branch rows and events)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    system = forms.ModelChoiceField(
+    system = SystemField(
         queryset=system_choices(),
         required=False,
         empty_label="— выберите систему —",
@@ -112,7 +139,7 @@ class ReportForm(SharedSystemChoicesMixin, forms.Form):
 
 class BranchRowForm(SafeTextMixin, SharedSystemChoicesMixin, forms.Form):
     branch_id = forms.IntegerField(widget=forms.HiddenInput)
-    system = forms.ModelChoiceField(
+    system = SystemField(
         queryset=system_choices(), required=False, empty_label="— выберите систему —", label="Система"
     )
     responsible_name = forms.CharField(required=False, max_length=200, label="ФИО ответственного")

@@ -7,13 +7,24 @@ submitted anew.
 """
 
 import datetime
+from typing import Protocol
 
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import Campaign, ReportStatus, SchoolReport
+from .models import Campaign, ReportStatus
 
 HANDED_IN = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+
+
+class Stated(Protocol):
+    """A report, or what a table keeps of one: its state and when it was submitted."""
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def submitted_at(self) -> datetime.datetime | None: ...
 
 
 def deadline_end(campaign: Campaign) -> datetime.datetime:
@@ -39,7 +50,7 @@ def on_time_q(campaign: Campaign) -> Q:
     return Q(status__in=HANDED_IN, submitted_at__lt=deadline_end(campaign))
 
 
-def is_late(campaign: Campaign, report: SchoolReport | None, now: datetime.datetime | None = None) -> bool:
+def is_late(campaign: Campaign, report: Stated | None, now: datetime.datetime | None = None) -> bool:
     """The same rule as :func:`late_q`, for one school (``report`` is None when not started)."""
     if report is not None and report.status in HANDED_IN:
         return bool(report.submitted_at and report.submitted_at >= deadline_end(campaign))

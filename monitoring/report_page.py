@@ -1,7 +1,9 @@
 """The Appendix 1 edit page: its three forms (the school's row, branch rows, events), what they
 hand to the saving service, and what the template shows."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.forms import BaseFormSet
 
@@ -24,7 +26,9 @@ def _initial(report: SchoolReport) -> dict:
 @dataclass
 class ReportEditPage:
     report: SchoolReport
-    previous: SchoolReport | None
+    # Last year's report, or a function reading it: read only when the page is shown (a save that
+    # redirects does not need it).
+    previous_of: "SchoolReport | None | Callable[[], SchoolReport | None]"
     data: object = None  # request.POST, or None for a fresh page
     new_branch_rows: list = field(default_factory=list)  # unsaved rows, created on the first save
     form: ReportForm = field(init=False)
@@ -60,6 +64,12 @@ class ReportEditPage:
         if not bound:
             for name in report.raw_input or {}:
                 self.form.errors.setdefault(name, self.form.error_class([MSG_NOT_A_NUMBER]))
+
+    @cached_property
+    def previous(self) -> SchoolReport | None:
+        if callable(self.previous_of):
+            return self.previous_of()
+        return self.previous_of
 
     # --- a posted page ---------------------------------------------------------------------------
     @property

@@ -222,10 +222,20 @@ def municipality_dashboard(request, slug, municipality_pk):
             f"completeness-{campaign.slug}-{municipality.code}.xlsx", municipality.name, header, table
         )
     review = selectors.municipality_review(campaign=campaign, municipality=municipality)
-    missing = sorted(
-        workflow.schools_without_approved_report(campaign, municipality),
-        key=lambda s: natural_key(s.short_name),
-    )
+    if rows.complete:  # every school listed: no more queries
+        missing = rows.without_approved
+        confirm = confirmations.municipality_page(campaign, municipality, rows, rows.municipality_counts())
+    else:
+        missing = sorted(
+            (
+                dashboard.SchoolItem(pk, name)
+                for pk, name in workflow.schools_without_approved_report(campaign, municipality).values_list(
+                    "pk", "short_name"
+                )
+            ),
+            key=lambda s: natural_key(s.short_name),
+        )
+        confirm = confirmations.municipality_page(campaign, municipality, rows)
     return render(
         request,
         "monitoring/dashboard_municipality.html",
@@ -240,7 +250,7 @@ def municipality_dashboard(request, slug, municipality_pk):
             "search": search,
             "statuses": [("not_started", "не начат"), *ReportStatus.choices, ("late", "с опозданием")],
             "actions": municipality_actions(user=request.user, review=review),
-            "confirm": confirmations.municipality_page(campaign, municipality, rows),
+            "confirm": confirm,
         },
     )
 

@@ -469,7 +469,7 @@ def report_save(
     report.save()
 
     if data.branches:
-        for row in report.branch_rows.filter(branch_id__in=data.branches):
+        for row in report.branch_rows.filter(branch_id__in=data.branches).select_related("system"):
             vals = data.branches[row.branch_id]
             if any(getattr(row, k) != v for k, v in vals.items()):
                 for k, v in vals.items():
@@ -481,7 +481,6 @@ def report_save(
     return report, result
 
 
-@transaction.atomic
 def report_save_or_start(
     *,
     campaign: Campaign,
@@ -490,22 +489,28 @@ def report_save_or_start(
     data: "ReportInput",
     expected_version: int | None,
     draft: bool,
+    report_id: int | None = None,
 ) -> tuple[SchoolReport, CheckResult]:
     """Save the form of the school's report; the first save creates the report (with its
-    prefill from last year) in the same transaction."""
-    report = report_start(campaign=campaign, school=school, user=user)
-    return report_save(
-        report_id=report.pk,
-        user=user,
-        data=data,
-        expected_version=expected_version,
-        draft=draft,
-    )
+    prefill from last year) in the same transaction.
+
+    ``report_id``: the report the form was built on, when it exists and has a row for every
+    branch (the page knows): then nothing needs starting, and :func:`report_save` locks it and
+    checks its version as always."""
+    arguments = {"user": user, "data": data, "expected_version": expected_version, "draft": draft}
+    if report_id is not None:
+        try:
+            return report_save(report_id=report_id, **arguments)  # its own transaction
+        except SchoolReport.DoesNotExist:
+            pass  # removed since the page was built: started anew below
+    with transaction.atomic():
+        report = report_start(campaign=campaign, school=school, user=user)
+        return report_save(report_id=report.pk, **arguments)
 
 
 def _replace_events(report: SchoolReport, events: list[dict], user: User | None) -> None:
     existing = {e.pk: e for e in report.events.all()}
-    known = registry.event_ids_by_title()
+    known = registry.event_ids_by_title() if events else {}
     keep = set()
     for position, item in enumerate(events):
         event = existing.get(item.get("id")) if item.get("id") else None

@@ -226,13 +226,14 @@ def _edit_page(request, campaign, school, report) -> ReportEditPage:
         new_rows = services.report_missing_branch_rows(report)
     return ReportEditPage(
         report=report,
-        previous=selectors.previous_report(report_or_campaign=campaign, school=school),
+        previous_of=lambda: selectors.previous_report(report_or_campaign=campaign, school=school),
         data=request.POST if request.method == "POST" else None,
         new_branch_rows=new_rows,
     )
 
 
 def _save(request, campaign, school, page, *, draft):
+    started = page.report.pk is not None and not page.new_branch_rows
     return services.report_save_or_start(
         campaign=campaign,
         school=school,
@@ -240,6 +241,7 @@ def _save(request, campaign, school, page, *, draft):
         data=page.typed_input(),
         expected_version=page.version,
         draft=draft,
+        report_id=page.report.pk if started else None,
     )
 
 

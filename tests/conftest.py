@@ -95,3 +95,15 @@ def pytest_sessionfinish(session, exitstatus):
     if os.environ.get("RCRO_FAIL_ON_SKIP") == "1" and _skipped and session.exitstatus == 0:
         print(f"\nRCRO_FAIL_ON_SKIP: {len(_skipped)} test(s) skipped: " + ", ".join(_skipped[:20]))
         session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty in-memory cache: ids and times repeat between tests (rolled
+    back). A configured Redis is left alone (it may hold more than this suite's keys)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+    yield

@@ -10,7 +10,7 @@ from django.utils import timezone
 from monitoring import dashboard, notifications
 from monitoring.models import MunicipalityReview, ReportBranch, SchoolReport
 from monitoring.tasks import send_deadline_reminders
-from schools.models import EdmsSystem
+from schools.models import EdmsSystem, Municipality
 from tests.factories import BranchFactory, SchoolFactory, UserFactory, campaign, report
 
 TOMSK_TZ = datetime.timezone(datetime.timedelta(hours=7))
@@ -89,6 +89,13 @@ def test_region_dashboard_query_count_constant(world, known, client_for):
         school = SchoolFactory(municipality=world.mun_y)
         known.participants.add(school)
         report(known, school, status="submitted" if i % 2 else "draft")
+    for i in range(12):  # ten times the municipalities
+        municipality = Municipality.objects.create(name=f"Район {i}", code=f"r{i}", sort_order=100 + i)
+        for k in range(3):
+            school = SchoolFactory(municipality=municipality)
+            known.participants.add(school)
+            if k:
+                report(known, school, status="approved" if k == 1 else "returned")
     assert queries() == before
 
 
@@ -101,12 +108,68 @@ def test_municipality_dashboard_query_count_constant(world, known, client_for):
             assert client.get(url).status_code == 200
         return len(ctx)
 
-    before = queries()
+    before = queries()  # every report checked: none of their warnings is in the cache yet
     for i in range(15):
         school = SchoolFactory(municipality=world.mun_x)
         known.participants.add(school)
-        report(known, school, status="submitted" if i % 2 else "draft")
-    assert queries() == before
+        r = report(known, school, status="submitted" if i % 2 else "draft")
+        if i % 3 == 0:
+            ReportBranch.objects.create(report=r, branch=BranchFactory(school=school))
+    assert queries() == before  # the new reports checked, in as many queries
+    cached = queries()  # nothing changed: the warnings come from the cache
+    assert cached < before
+    for _ in range(15):
+        school = SchoolFactory(municipality=world.mun_x)
+        known.participants.add(school)
+    assert queries() == cached
+
+
+def test_municipality_warnings_follow_every_change(world, known):
+    """The warnings kept in the cache are those of the report as it is now: a save, a change of
+    last year's report and of the pilot-site registry each count again."""
+    from monitoring.selectors import report_values
+    from monitoring.services import ReportInput, report_save
+
+    def warnings(school):
+        rows = dashboard.by_school(user=world.methodist, campaign=known, municipality=world.mun_x)
+        return next(r for r in rows if r.school.pk == school.pk).warnings
+
+    a3 = SchoolReport.objects.get(campaign=known, school__short_name="МАОУ СОШ № 3 г. Томска")
+    assert warnings(a3.school) == 0
+    values = report_values(a3) | {"teacher_workstations": 0}  # «no workstations» is a warning
+    report_save(
+        report_id=a3.pk,
+        user=world.methodist,
+        data=ReportInput(values=values),
+        expected_version=a3.version,
+        draft=True,
+    )
+    assert warnings(a3.school) == 1
+    assert warnings(a3.school) == 1  # from the cache now
+    a3.refresh_from_db()
+    values = report_values(a3) | {"teacher_workstations": 5}
+    report_save(
+        report_id=a3.pk,
+        user=world.methodist,
+        data=ReportInput(values=values),
+        expected_version=a3.version,
+        draft=True,
+    )
+    assert warnings(a3.school) == 0
+
+    # Last year's report: a big change since last year is a warning.
+    previous = campaign("2016", status="closed")
+    known.previous = previous
+    known.save()
+    last = report(previous, a3.school, status="approved", students_total=5000)
+    assert warnings(a3.school) > 0
+    a3.refresh_from_db()
+    SchoolReport.objects.filter(pk=last.pk).update(
+        **{name: getattr(a3, name) for name in ("students_total", "teacher_workstations")}
+    )
+    last.refresh_from_db()
+    last.save()  # a change of last year's report (its time of change)
+    assert warnings(a3.school) == 0
 
 
 @pytest.mark.parametrize(

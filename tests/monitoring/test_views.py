@@ -428,3 +428,48 @@ def test_create_campaign_command(world, capsys):
             "--previous",
             "nope",
         )
+
+
+def test_draft_save_query_budget(world, campaigns, client_for):
+    """A coordinator's save of the form (a draft) reads and writes in a fixed number of queries,
+    whatever the number of branch rows; the version check and the history stay."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rcro_portal.bench_runs import _form_data
+
+    _, current, _ = campaigns
+    client = client_for(world.coordinator_a)
+    report = report_start(campaign=current, school=world.school_a1)
+
+    def save(note):
+        report.refresh_from_db()
+        data = _form_data(report) | {"notes": note}
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.post(edit_url(current, world.school_a1), data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        LAST[:] = ["\n".join(q["sql"][:90] for q in ctx.captured_queries)]
+        return len(ctx)
+
+    small = save("первое")
+    assert small <= SAVE_QUERY_BUDGET, LAST[0]
+    for _ in range(6):
+        BranchFactory(school=world.school_a1)
+    report_start(campaign=current, school=world.school_a1)  # rows for the new branches
+    assert save("второе") == small
+    report.refresh_from_db()
+    assert report.notes == "второе"
+    assert report.history.count() >= 3  # every save is in the history
+    stale = _form_data(report) | {"version": report.version - 1, "notes": "устаревшее"}
+    assert client.post(edit_url(current, world.school_a1), stale).status_code == 409
+    report.refresh_from_db()
+    assert report.notes == "второе"  # a form built on an older version writes nothing
+
+
+# Session, user, campaign, school with branches, the municipality's state (rights, lock), the
+# report with its rows and events, the systems, then in the transaction: the report locked, the
+# lock rule, last year's values, the registry, the vendor's figures, the update, its history,
+# the branch rows, the events, and the session saved (22); the test's own transaction turns the
+# save's and the session's transactions into savepoints (4 statements more).
+SAVE_QUERY_BUDGET = 26
+LAST = [""]
