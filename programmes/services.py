@@ -7,9 +7,11 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import Role, User
+from core import russian as ru
 from core.errors import ServiceError
 from core.models import ReportStatus
 from core.transitions import (
@@ -48,6 +50,16 @@ MSG_FILE_SIZE = "Файл приказа больше 10 МБ."
 MSG_TARGET_RANGE = "Целевое значение: «от» и «до» — проценты от 0 до 100, «от» не больше «до»."
 MSG_TARGET_DUPLICATE = "Целевое значение по этому показателю на {date} уже задано."
 MSG_DATE_DUPLICATE = "Дата отчёта {date} уже есть в программе."
+MSG_SCHOOL_HAS_DATA = (
+    "Организацию «{school}» нельзя исключить из программы: по ней уже есть {recorded}. "
+    "Изменения не сохранены."
+)
+MSG_DATE_HAS_REPORTS = (
+    "Дату {date} нельзя удалить: на неё уже есть {reports} организаций "
+    "(отправлены, приняты или возвращены на доработку)."
+)
+MSG_DATE_HAS_DRAFTS = "Дату {date} нельзя удалить: организации уже заполняют отчёты на неё ({drafts})."
+
 MSG_APPLICATION_DUPLICATE = "Заявление с регистрационным номером «{number}» уже зарегистрировано."
 MSG_APPLICATION_NUMBER = "Укажите регистрационный номер, дату регистрации и класс."
 MSG_REPORT_LOCKED = "Отчёт в состоянии «{state}»: изменения невозможны."
@@ -231,8 +243,20 @@ def _programme_for_manager(programme_id: int, user: User) -> Programme:
 
 @transaction.atomic
 def programme_update(
-    *, programme_id: int, user: User, title: str, order_number: str, order_date, order_file=None
+    *,
+    programme_id: int,
+    user: User,
+    title: str,
+    order_number: str,
+    order_date,
+    order_file=None,
+    clear_order_file: bool = False,
+    school_ids: Iterable[int] | None = None,
 ) -> Programme:
+    """The order (number, date, file) and, when ``school_ids`` is given, the participating schools.
+
+    A school is excluded only while nothing is recorded for it (reports, applications, readiness);
+    otherwise the whole change is refused and nothing is written."""
     programme = _programme_for_manager(programme_id, user)
     if not (order_number or "").strip() or order_date is None:
         raise ServiceError(MSG_ORDER_REQUIRED)
@@ -242,10 +266,49 @@ def programme_update(
     programme.order_date = order_date
     if order_file is not None:
         programme.order_file = order_file
+    elif clear_order_file:
+        programme.order_file = ""
     _clean(programme, exclude=["order_file"])
     _by(programme, user)
     programme.save()
+    if school_ids is not None:
+        _set_participants(programme, set(school_ids), user)
     return programme
+
+
+def _set_participants(programme: Programme, wanted: set[int], user: User) -> None:
+    if not wanted:
+        raise ServiceError(MSG_NO_SCHOOLS)
+    current = {e.school_id: e for e in programme.participants.select_related("school")}
+    removed = [entry for school_id, entry in current.items() if school_id not in wanted]
+    for entry in removed:
+        recorded = _recorded_for(entry)
+        if recorded:
+            raise ServiceError(MSG_SCHOOL_HAS_DATA.format(school=entry.school, recorded=", ".join(recorded)))
+    added = sorted(wanted - set(current))
+    schools = list(School.objects.filter(pk__in=added).select_related("municipality"))
+    if len(schools) != len(added):
+        raise ServiceError(MSG_NOT_ALLOWED)
+    for school in schools:
+        if school.municipality_id != programme.municipality_id:
+            raise ServiceError(MSG_SCHOOL_OUTSIDE.format(school=school, municipality=programme.municipality))
+    for entry in removed:
+        _by(entry, user)
+        entry.delete()
+    for school in schools:
+        entry = ProgrammeSchool(programme=programme, school=school)
+        _by(entry, user)
+        entry.save()
+
+
+def _recorded_for(entry: ProgrammeSchool) -> list[str]:
+    """What is recorded for a participating school («2 отчёта о ходе введения», …)."""
+    counts = (
+        (entry.reports.count(), "отчёт о ходе введения"),
+        (entry.applications.count(), "заявление родителей"),
+        (entry.readiness.count(), "отметка готовности"),
+    )
+    return [ru.agree(n, phrase) for n, phrase in counts if n]
 
 
 @transaction.atomic
@@ -316,6 +379,45 @@ def reporting_date_add(*, programme_id: int, on_date: datetime.date, user: User)
     _by(item, user)
     item.save()
     return item
+
+
+@transaction.atomic
+def stage_delete(*, stage_id: int, user: User) -> None:
+    stage = Stage.objects.select_for_update().select_related("programme").get(pk=stage_id)
+    _require_manager(user, stage.programme.municipality_id)
+    _by(stage, user)
+    stage.delete()
+
+
+@transaction.atomic
+def target_delete(*, target_id: int, user: User) -> None:
+    target = Target.objects.select_for_update().select_related("programme").get(pk=target_id)
+    _require_manager(user, target.programme.municipality_id)
+    _by(target, user)
+    target.delete()
+
+
+@transaction.atomic
+def reporting_date_delete(*, reporting_date_id: int, user: User) -> None:
+    """A reporting date goes only while no school has a report on it (not even a draft: the
+    school's typing would be lost with it)."""
+    item = ReportingDate.objects.select_for_update().select_related("programme").get(pk=reporting_date_id)
+    _require_manager(user, item.programme.municipality_id)
+    states = {
+        row["status"]: row["n"] for row in item.reports.values("status").annotate(n=Count("pk")).order_by()
+    }
+    if states:
+        sent = sum(n for state, n in states.items() if state != ReportStatus.DRAFT)
+        if sent:
+            message = MSG_DATE_HAS_REPORTS.format(
+                date=f"{item.on_date:%d.%m.%Y}", reports=ru.agree(sent, "отчёт")
+            )
+        else:
+            drafts = ru.agree(states[ReportStatus.DRAFT], "черновик")
+            message = MSG_DATE_HAS_DRAFTS.format(date=f"{item.on_date:%d.%m.%Y}", drafts=drafts)
+        raise ServiceError(message)
+    _by(item, user)
+    item.delete()
 
 
 @transaction.atomic

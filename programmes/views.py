@@ -6,7 +6,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -18,6 +18,7 @@ from . import documents, selectors, services
 from .forms import (
     ApplicationForm,
     ParticipantForm,
+    ProgrammeEditForm,
     ProgrammeForm,
     ProgressReportForm,
     ReadinessForm,
@@ -40,6 +41,12 @@ MSG_APPROVED = "Отчёт принят."
 MSG_RETURNED = "Отчёт возвращён на доработку."
 MSG_REGISTERED = "Заявление зарегистрировано."
 MSG_FORM_ERRORS = "Исправьте ошибки в форме."
+MSG_DELETED = {
+    "stage": "Этап удалён.",
+    "target": "Целевое значение удалено.",
+    "date": "Дата отчёта удалена.",
+}
+MSG_CONFIRM_DELETE = "Подтвердите удаление: отметьте «Подтверждаю» и нажмите кнопку ещё раз."
 
 
 def _may_create(user) -> bool:
@@ -157,6 +164,74 @@ def programme_add(request, pk, what):
         messages.error(request, str(exc))
     else:
         messages.success(request, MSG_SAVED)
+    return redirect("programmes:detail", pk=programme.pk)
+
+
+@login_required
+def programme_edit(request, pk):
+    """A manager changes the order (number, date, file) and the participating schools."""
+    user = request.user
+    programme = selectors.programme_get(user=user, pk=pk)
+    if not services.manages(user, programme.municipality_id):
+        raise PermissionDenied(services.MSG_ONLY_MANAGERS)
+    bound = request.method == "POST"
+    form = ProgrammeEditForm(
+        request.POST if bound else None, request.FILES if bound else None, programme=programme
+    )
+    if bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.programme_update(
+                programme_id=programme.pk,
+                user=user,
+                title=data["title"],
+                order_number=data["order_number"],
+                order_date=data["order_date"],
+                order_file=data["order_file"] or None,
+                clear_order_file=data["order_file"] is False,
+                school_ids=[s.pk for s in data["schools"]],
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, MSG_SAVED)
+            return redirect("programmes:detail", pk=programme.pk)
+    elif bound:
+        messages.error(request, MSG_FORM_ERRORS)
+    return render(
+        request,
+        "programmes/programme_edit.html",
+        {"programme": programme, "form": form},
+        status=400 if bound else 200,
+    )
+
+
+@login_required
+@require_POST
+def programme_remove(request, pk, what, item_pk):
+    """A manager deletes a stage, a target or a reporting date (after confirming)."""
+    programme = selectors.programme_get(user=request.user, pk=pk)
+    if what not in MSG_DELETED:
+        raise PermissionDenied
+    if not services.manages(request.user, programme.municipality_id):
+        raise PermissionDenied(services.MSG_ONLY_MANAGERS)
+    related = {"stage": programme.stages, "target": programme.targets, "date": programme.reporting_dates}
+    if not related[what].filter(pk=item_pk).exists():
+        raise Http404("Объект не найден или недоступен.")
+    if request.POST.get("confirm") != "1":
+        messages.error(request, MSG_CONFIRM_DELETE)
+        return redirect("programmes:detail", pk=programme.pk)
+    try:
+        if what == "stage":
+            services.stage_delete(stage_id=item_pk, user=request.user)
+        elif what == "target":
+            services.target_delete(target_id=item_pk, user=request.user)
+        else:
+            services.reporting_date_delete(reporting_date_id=item_pk, user=request.user)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, MSG_DELETED[what])
     return redirect("programmes:detail", pk=programme.pk)
 
 

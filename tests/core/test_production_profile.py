@@ -52,7 +52,6 @@ def test_templates_have_no_inline_scripts_or_handlers():
     assert not found
 
 
-
 def test_csp_header_without_inline_styles(client, db):
     policy = _csp(client.get(reverse("login")))
     assert "'self'" in policy["style-src"]
