@@ -224,8 +224,6 @@ class ProgressReportForm(forms.ModelForm):
                 "local_act_changes",
                 "informing_forms",
                 "additional_info",
-                "problems",
-                "solutions",
             )
         }
 
@@ -240,3 +238,40 @@ class ReturnForm(forms.Form):
     comment = forms.CharField(
         label="Комментарий для организации (обязательно)", widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class ProblemForm(forms.Form):
+    """A row of point 15: the problem and how it was solved."""
+
+    problem = forms.CharField(
+        label="Содержание проблемы", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    solution = forms.CharField(
+        label="Решение проблемы (полностью, частично)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("solution") or "").strip() and not (data.get("problem") or "").strip():
+            self.add_error("problem", MSG_PROBLEM_MISSING)
+        return data
+
+
+MSG_PROBLEM_MISSING = "Укажите проблему, к которой относится решение (или очистите строку)."
+ProblemFormSet = forms.formset_factory(ProblemForm, extra=2, max_num=50, validate_max=True)
+
+
+def problem_formset(data=None, *, report) -> forms.BaseFormSet:
+    """The report's rows of point 15 and two empty ones for new problems."""
+    initial = [{"problem": r.problem, "solution": r.solution} for r in report.problem_rows.all()]
+    return ProblemFormSet(data, prefix="problem", initial=initial)
+
+
+def problem_rows(formset) -> list[tuple[str, str]]:
+    return [
+        (f.cleaned_data.get("problem", ""), f.cleaned_data.get("solution", ""))
+        for f in formset.forms
+        if f.cleaned_data
+    ]

@@ -30,6 +30,7 @@ from .models import (
     ParentApplication,
     Programme,
     ProgrammeSchool,
+    ProgressProblem,
     ProgressReport,
     ProgressReportLog,
     ReadinessMark,
@@ -67,6 +68,7 @@ MSG_REPORT_CONFLICT = (
     "Отчёт был изменён другим пользователем. Ваши изменения не сохранены — обновите страницу."
 )
 MSG_PERCENT = "Проценты — целые числа от 0 до 100."
+MSG_PROBLEM_EMPTY = "Проблемы, строка {n}: укажите проблему (или очистите строку)."
 MSG_REPORT_EMPTY = "Перед отправкой укажите ответственное лицо (пункт 1) и систему (пункт 2)."
 
 ORDER_FILE_TYPES = (".pdf", ".doc", ".docx", ".odt", ".jpg", ".jpeg", ".png")
@@ -100,8 +102,6 @@ REPORT_FIELDS = (
     "parents_activated_pct",
     "parents_activated_classes",
     "additional_info",
-    "problems",
-    "solutions",
 )
 PERCENT_FIELDS = tuple(name for name in REPORT_FIELDS if name.endswith("_pct"))
 
@@ -566,6 +566,8 @@ def progress_report_start(*, participant_id: int, reporting_date_id: int, user: 
         report.applications_classes = classes
     _by(report, user)
     report.save()
+    if previous is not None:
+        _write_problems(report, _problem_pairs(previous), user)
     _log(report, ProgressReportLog.Action.START, "", user)
     return report
 
@@ -580,8 +582,15 @@ def _locked(report_id: int) -> ProgressReport:
 
 @transaction.atomic
 def progress_report_save(
-    *, report_id: int, user: User, values: dict, expected_version: int | None = None
+    *,
+    report_id: int,
+    user: User,
+    values: dict,
+    expected_version: int | None = None,
+    problems: list[tuple[str, str]] | None = None,
 ) -> ProgressReport:
+    """The coordinator's values of the report and, when ``problems`` is given, the rows of point 15
+    (problem, how solved) in their order; rows with both cells empty are left out."""
     report = _locked(report_id)
     _require_coordinator(user, report.participant)
     if expected_version is not None and report.version != expected_version:
@@ -598,12 +607,45 @@ def progress_report_save(
         if current != value:
             setattr(report, name, value)
             changed.append(name)
+    pairs = None if problems is None else _clean_problems(problems)
     report.version += 1
     report.updated_by = user
     _clean(report, exclude=["participant", "reporting_date", "updated_by"], validate_unique=False)
     _by(report, user)
     report.save(update_fields=[*changed, "version", "updated_by", "updated_at"])
+    if pairs is not None and pairs != _problem_pairs(report):
+        _delete_rows(report, user)
+        _write_problems(report, pairs, user)
     return report
+
+
+def _clean_problems(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    pairs = []
+    for n, (problem, solution) in enumerate(rows, start=1):
+        problem, solution = (problem or "").strip(), (solution or "").strip()
+        if not problem and not solution:
+            continue
+        if not problem:
+            raise ServiceError(MSG_PROBLEM_EMPTY.format(n=n))
+        pairs.append((problem, solution))
+    return pairs
+
+
+def _problem_pairs(report: ProgressReport) -> list[tuple[str, str]]:
+    return [(row.problem, row.solution) for row in report.problem_rows.order_by("position", "pk")]
+
+
+def _delete_rows(report: ProgressReport, user: User) -> None:
+    for row in report.problem_rows.all():
+        _by(row, user)
+        row.delete()
+
+
+def _write_problems(report: ProgressReport, pairs: list[tuple[str, str]], user: User) -> None:
+    for position, (problem, solution) in enumerate(pairs, start=1):
+        row = ProgressProblem(report=report, position=position, problem=problem, solution=solution)
+        _by(row, user)
+        row.save()
 
 
 # --- The progress report's workflow on the engine ---------------------------------------------------

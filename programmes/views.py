@@ -28,6 +28,8 @@ from .forms import (
     TargetForm,
     TargetFormSet,
     default_targets,
+    problem_formset,
+    problem_rows,
 )
 from .models import Indicator, ProgressReport
 
@@ -423,7 +425,13 @@ def report_detail(request, pk):
     return render(
         request,
         "programmes/report_detail.html",
-        _report_context(request.user, report, fields=fields, return_form=ReturnForm()),
+        _report_context(
+            request.user,
+            report,
+            fields=fields,
+            problems=list(report.problem_rows.all()),
+            return_form=ReturnForm(),
+        ),
     )
 
 
@@ -436,10 +444,12 @@ def report_edit(request, pk):
     if not actions.may("edit"):
         messages.warning(request, actions.reason("edit"))
         return redirect("programmes:report", pk=report.pk)
-    form = ProgressReportForm(request.POST if request.method == "POST" else None, instance=report)
+    bound = request.method == "POST"
+    form = ProgressReportForm(request.POST if bound else None, instance=report)
+    problems = problem_formset(request.POST if bound else None, report=report)
     status = 200
-    if request.method == "POST":
-        if form.is_valid():
+    if bound:
+        if form.is_valid() and problems.is_valid():
             values = {name: form.cleaned_data[name] for name in services.REPORT_FIELDS}
             try:
                 services.progress_report_save(
@@ -447,6 +457,7 @@ def report_edit(request, pk):
                     user=user,
                     values=values,
                     expected_version=parse_int(request.POST.get("version")),
+                    problems=problem_rows(problems),
                 )
                 if request.POST.get("action") == "submit":
                     services.progress_report_submit(report_id=report.pk, user=user)
@@ -464,7 +475,7 @@ def report_edit(request, pk):
     return render(
         request,
         "programmes/report_edit.html",
-        _report_context(user, report, form=form, register_count=register_count),
+        _report_context(user, report, form=form, problems=problems, register_count=register_count),
         status=status,
     )
 
