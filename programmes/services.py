@@ -539,6 +539,7 @@ def previous_report(participant_id: int, on_date: datetime.date) -> ProgressRepo
     """The school's latest report on an earlier date of the programme."""
     return (
         ProgressReport.objects.filter(participant_id=participant_id, reporting_date__on_date__lt=on_date)
+        .select_related("reporting_date")
         .order_by("-reporting_date__on_date")
         .first()
     )

@@ -131,9 +131,10 @@ def programme_detail(request, pk):
                 (entry, [(date, reports.get((entry.pk, date.pk))) for date in dates]) for entry in entries
             ],
             "manager": manager,
-            "stage_form": StageForm(),
-            "target_form": TargetForm(),
-            "date_form": ReportingDateForm(),
+            # Prefixed: the three forms share a page (and field names such as due_on).
+            "stage_form": StageForm(prefix="stage"),
+            "target_form": TargetForm(prefix="target"),
+            "date_form": ReportingDateForm(prefix="date"),
         },
     )
 
@@ -146,7 +147,7 @@ def programme_add(request, pk, what):
     forms_by_kind = {"stage": StageForm, "target": TargetForm, "date": ReportingDateForm}
     if what not in forms_by_kind:
         raise PermissionDenied
-    form = forms_by_kind[what](request.POST)
+    form = forms_by_kind[what](request.POST, prefix=what)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -475,7 +476,14 @@ def report_edit(request, pk):
     return render(
         request,
         "programmes/report_edit.html",
-        _report_context(user, report, form=form, problems=problems, register_count=register_count),
+        _report_context(
+            user,
+            report,
+            form=form,
+            problems=problems,
+            register_count=register_count,
+            previous=services.previous_report(report.participant_id, report.reporting_date.on_date),
+        ),
         status=status,
     )
 

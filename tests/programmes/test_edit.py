@@ -264,3 +264,36 @@ def test_delete_services_refuse_others(world, programme):
         services.reporting_date_delete(
             reporting_date_id=programme.reporting_dates.first().pk, user=world.specialist_y
         )
+
+
+# --- Adding on the programme's page --------------------------------------------------------------
+
+
+def test_detail_page_forms_have_distinct_ids(client_for, world, programme):
+    body = (
+        client_for(world.specialist_x).get(reverse("programmes:detail", args=[programme.pk])).content.decode()
+    )
+    assert (
+        'id="id_stage-due_on"' in body and 'id="id_target-due_on"' in body and 'id="id_date-on_date"' in body
+    )
+
+
+def test_manager_adds_a_stage_a_target_and_a_date(client_for, world, programme):
+    client = client_for(world.specialist_x)
+    add = lambda what, data: client.post(reverse("programmes:add", args=[programme.pk, what]), data)  # noqa: E731
+    add("stage", {"stage-phase": "main", "stage-title": "Собрание", "stage-due_on": "2012-05-01"})
+    add(
+        "target",
+        {
+            "target-indicator": "teachers_working_pct",
+            "target-due_on": "2012-09-20",
+            "target-min_percent": "70",
+            "target-max_percent": "100",
+        },
+    )
+    add("date", {"date-on_date": "2012-12-25"})
+    assert programme.stages.filter(title="Собрание", due_on=datetime.date(2012, 5, 1)).exists()
+    assert programme.targets.filter(indicator="teachers_working_pct", min_percent=70).exists()
+    assert programme.reporting_dates.filter(on_date=datetime.date(2012, 12, 25)).exists()
+    response = add("date", {"date-on_date": "2012-12-25"})
+    assert "Дата отчёта 25.12.2012 уже есть в программе." in client.get(response.url).content.decode()

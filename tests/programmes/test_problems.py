@@ -74,6 +74,17 @@ def test_next_report_starts_with_the_previous_rows(report, entry_a1, dates, worl
     assert _rows(report) == [(1, "Мало ПК", "Частично")]  # copies, not moved
 
 
+def test_edit_page_names_the_report_it_started_from(client_for, world, report, entry_a1, dates):
+    client = client_for(world.coordinator_a)
+    first = client.get(reverse("programmes:report_edit", args=[report.pk])).content.decode()
+    assert "Первый отчёт организации по программе." in first and "начат с данных" not in first
+    second = services.progress_report_start(
+        participant_id=entry_a1.pk, reporting_date_id=dates[1].pk, user=world.coordinator_a
+    )
+    body = client.get(reverse("programmes:report_edit", args=[second.pk])).content.decode()
+    assert "Отчёт начат с данных отчёта на 15.05.2012; обновите изменившиеся пункты." in body
+
+
 def _post(report, **rows):
     data = {
         "version": report.version,
