@@ -123,7 +123,7 @@ def programme_detail(request, pk):
         "programmes/programme_detail.html",
         {
             "programme": programme,
-            "stages": programme.stages.all(),
+            "stages": selectors.stages(programme),
             "targets": programme.targets.all(),
             "entries": entries,
             "dates": dates,

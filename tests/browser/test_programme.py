@@ -54,6 +54,7 @@ def test_programme_report_returned_then_accepted(page, world, shot):
     confirm(page)
     expect(page.get_by_text("Целевое значение удалено.")).to_be_visible()
     expect(page.get_by_text("41–60 % к 20.09.2025")).to_have_count(0)
+    shot(page, "programme-detail", full_page=True)
     assert not axe_violations(page)
 
     # The order's number changes after the programme is created.
@@ -125,6 +126,7 @@ def test_programme_report_returned_then_accepted(page, world, shot):
     page.get_by_role("button", name="Сохранить и отправить в МОУО").click()
     expect(page.get_by_text("Отчёт отправлен на проверку.")).to_be_visible()
     expect(page.locator("#problems-table")).to_contain_text("Полностью: логины выданы на собраниях")
+    shot(page, "programme-report", full_page=True)
     logout(page)
 
     # The specialist accepts it; the progress table shows the school behind its 30–40 % target.

@@ -297,3 +297,12 @@ def test_manager_adds_a_stage_a_target_and_a_date(client_for, world, programme):
     assert programme.reporting_dates.filter(on_date=datetime.date(2012, 12, 25)).exists()
     response = add("date", {"date-on_date": "2012-12-25"})
     assert "Дата отчёта 25.12.2012 уже есть в программе." in client.get(response.url).content.decode()
+
+
+def test_a_stage_added_later_is_listed_within_its_phase(world, programme):
+    from programmes import selectors
+
+    services.stage_add(programme_id=programme.pk, phase="main", title="Собрание", user=world.specialist_x)
+    phases = [s.phase for s in selectors.stages(programme)]
+    assert phases == sorted(phases, key=["preparatory", "main", "functioning"].index)
+    assert [s.title for s in selectors.stages(programme) if s.phase == "main"][-1] == "Собрание"
