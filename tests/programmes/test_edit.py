@@ -306,3 +306,22 @@ def test_a_stage_added_later_is_listed_within_its_phase(world, programme):
     phases = [s.phase for s in selectors.stages(programme)]
     assert phases == sorted(phases, key=["preparatory", "main", "functioning"].index)
     assert [s.title for s in selectors.stages(programme) if s.phase == "main"][-1] == "Собрание"
+
+
+def test_order_file_is_kept_when_none_is_sent_and_removed_when_cleared(
+    client_for, world, programme, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(world.specialist_x)
+    url = reverse("programmes:edit", args=[programme.pk])
+    upload = SimpleUploadedFile("prikaz.pdf", b"%PDF-1.4", content_type="application/pdf")
+    client.post(url, _edit_data(programme, [world.school_a1, world.school_a2], order_file=upload))
+    programme.refresh_from_db()
+    name = programme.order_file.name
+    assert name
+    client.post(url, _edit_data(programme, [world.school_a1, world.school_a2]))
+    programme.refresh_from_db()
+    assert programme.order_file.name == name
+    client.post(url, _edit_data(programme, [world.school_a1, world.school_a2], **{"order_file-clear": "on"}))
+    programme.refresh_from_db()
+    assert not programme.order_file
