@@ -166,7 +166,7 @@ def test_returned_report_is_corrected_in_the_table(client_for, world, report):
     assert _rows(report) == [(1, "Мало ПК", "Полностью: закуплены 5 ПК")]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_migration_carries_the_text_over_and_back(world):
     """0001 → the two text fields; 0002 → one row of the table per report (and back)."""
     executor = MigrationExecutor(connection)
