@@ -15,6 +15,7 @@ from .models import (
     ParentApplication,
     Programme,
     ProgrammeSchool,
+    ProgressProblem,
     ProgressReport,
     ProgressReportLog,
     ReadinessMark,
@@ -178,6 +179,16 @@ def _seed(municipality, specialist, coordinator):
                 ),
                 specialist,
             )
+            if index == 0:
+                _save(
+                    ProgressProblem(
+                        report=report,
+                        position=1,
+                        problem="Не все родители начальных классов имеют доступ к интернету",
+                        solution="Частично: логины выдаются на родительских собраниях, работает консультационный пункт",
+                    ),
+                    coordinator,
+                )
             ProgressReportLog.objects.create(
                 report=report, action=ProgressReportLog.Action.START, to_state="draft"
             )

@@ -4,6 +4,8 @@ import datetime
 import re
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 
 from schools.models import EdmsSystem, Municipality, School
 
@@ -82,6 +84,57 @@ class ProgrammeForm(forms.Form):
 
     def clean_reporting_dates(self):
         return parse_dates(self.cleaned_data.get("reporting_dates", ""))
+
+
+class ProgrammeEditForm(forms.Form):
+    """The order and the participating schools of an existing programme."""
+
+    title = forms.CharField(label="Наименование", max_length=300)
+    order_number = forms.CharField(label="Номер приказа", max_length=40)
+    order_date = forms.DateField(label="Дата приказа", widget=DATE)
+    order_file = forms.FileField(
+        label="Файл приказа (PDF, DOC, DOCX, ODT, JPG, PNG; до 10 МБ)",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ORDER_FILE_TYPES)}),
+    )
+    schools = forms.ModelMultipleChoiceField(
+        queryset=School.objects.none(), label="Организации — участники", widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, programme, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "title": programme.title,
+                "order_number": programme.order_number,
+                "order_date": programme.order_date,
+                "order_file": programme.order_file,
+                "schools": list(programme.participants.values_list("school_id", flat=True)),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        participating = programme.participants.values("school_id")
+        self.fields["schools"].queryset = (
+            School.objects.filter(municipality_id=programme.municipality_id)
+            .filter(models.Q(is_active=True) | models.Q(pk__in=participating))
+            .order_by("short_name")
+        )
+        self.fields[
+            "schools"
+        ].help_text = (
+            "Организацию, по которой уже есть отчёты, заявления или отметки готовности, исключить нельзя."
+        )
+
+    def clean_order_file(self):
+        """A new file, ``False`` when «очистить» is ticked, or ``None`` to keep the current one."""
+        upload = self.cleaned_data.get("order_file")
+        if upload is False:
+            return False
+        if not isinstance(upload, UploadedFile):
+            return None  # the current file (or none) stays
+        if not upload.name.lower().endswith(ORDER_FILE_TYPES) or upload.size > ORDER_FILE_MAX_BYTES:
+            raise forms.ValidationError(MSG_FILE)
+        return upload
 
 
 class TargetForm(forms.Form):
@@ -171,8 +224,6 @@ class ProgressReportForm(forms.ModelForm):
                 "local_act_changes",
                 "informing_forms",
                 "additional_info",
-                "problems",
-                "solutions",
             )
         }
 
@@ -187,3 +238,40 @@ class ReturnForm(forms.Form):
     comment = forms.CharField(
         label="Комментарий для организации (обязательно)", widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class ProblemForm(forms.Form):
+    """A row of point 15: the problem and how it was solved."""
+
+    problem = forms.CharField(
+        label="Содержание проблемы", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    solution = forms.CharField(
+        label="Решение проблемы (полностью, частично)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("solution") or "").strip() and not (data.get("problem") or "").strip():
+            self.add_error("problem", MSG_PROBLEM_MISSING)
+        return data
+
+
+MSG_PROBLEM_MISSING = "Укажите проблему, к которой относится решение (или очистите строку)."
+ProblemFormSet = forms.formset_factory(ProblemForm, extra=2, max_num=50, validate_max=True)
+
+
+def problem_formset(data=None, *, report) -> forms.BaseFormSet:
+    """The report's rows of point 15 and two empty ones for new problems."""
+    initial = [{"problem": r.problem, "solution": r.solution} for r in report.problem_rows.all()]
+    return ProblemFormSet(data, prefix="problem", initial=initial)
+
+
+def problem_rows(formset) -> list[tuple[str, str]]:
+    return [
+        (f.cleaned_data.get("problem", ""), f.cleaned_data.get("solution", ""))
+        for f in formset.forms
+        if f.cleaned_data
+    ]

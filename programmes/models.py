@@ -214,10 +214,8 @@ class ProgressReport(models.Model):
     teachers_working_pct = _percent("13. Педагоги, работающие в системе, %")
     parents_activated_pct = _percent("14. Активация родителей, % от имеющих возможность")
     parents_activated_classes = models.CharField("14. Классы (активация)", max_length=200, blank=True)
-    # 15 and the problems
+    # 15: additional information; the problems and how they were solved are rows (ProgressProblem)
     additional_info = models.TextField("15. Дополнительная информация", blank=True)
-    problems = models.TextField("Возникшие проблемы", blank=True)
-    solutions = models.TextField("Решение проблем (полностью, частично)", blank=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
@@ -235,6 +233,24 @@ class ProgressReport(models.Model):
     @property
     def is_editable_state(self) -> bool:
         return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+class ProgressProblem(models.Model):
+    """Point 15 of the progress report as a table: a problem that arose and how it was solved."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="problem_rows")
+    position = models.PositiveSmallIntegerField("№", default=1)
+    problem = models.TextField("Содержание проблемы")
+    solution = models.TextField("Решение проблемы (полностью, частично)", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "проблема и её решение"
+        verbose_name_plural = "проблемы и их решение"
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.problem[:80]
 
 
 class ProgressReportLog(TransitionLog):

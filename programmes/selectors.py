@@ -24,7 +24,7 @@ from .models import (
     Stage,
     Target,
 )
-from .reference import CONDITIONS, ConditionGroup
+from .reference import CONDITIONS, ConditionGroup, Phase
 
 DEFAULT_INDICATORS = (Indicator.PARENTS_ACTIVATED, Indicator.TEACHERS_WORKING)
 
@@ -52,6 +52,12 @@ def stage_get(*, user: User, pk) -> Stage:
         "programme__municipality"
     )
     return get_in_scope_or_404(qs, pk=pk)
+
+
+def stages(programme: Programme) -> list[Stage]:
+    """The programme's stages by phase (preparatory, main, functioning), then in their order."""
+    order = {code: index for index, (code, _label) in enumerate(Phase.CHOICES)}
+    return sorted(programme.stages.all(), key=lambda s: (order.get(s.phase, 99), s.position, s.pk))
 
 
 def participants(*, user: User, programme: Programme) -> QuerySet[ProgrammeSchool]:

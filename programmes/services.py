@@ -7,9 +7,11 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import Role, User
+from core import russian as ru
 from core.errors import ServiceError
 from core.models import ReportStatus
 from core.transitions import (
@@ -28,6 +30,7 @@ from .models import (
     ParentApplication,
     Programme,
     ProgrammeSchool,
+    ProgressProblem,
     ProgressReport,
     ProgressReportLog,
     ReadinessMark,
@@ -48,6 +51,16 @@ MSG_FILE_SIZE = "Файл приказа больше 10 МБ."
 MSG_TARGET_RANGE = "Целевое значение: «от» и «до» — проценты от 0 до 100, «от» не больше «до»."
 MSG_TARGET_DUPLICATE = "Целевое значение по этому показателю на {date} уже задано."
 MSG_DATE_DUPLICATE = "Дата отчёта {date} уже есть в программе."
+MSG_SCHOOL_HAS_DATA = (
+    "Организацию «{school}» нельзя исключить из программы: по ней уже есть {recorded}. "
+    "Изменения не сохранены."
+)
+MSG_DATE_HAS_REPORTS = (
+    "Дату {date} нельзя удалить: на неё уже есть {reports} организаций "
+    "(отправлены, приняты или возвращены на доработку)."
+)
+MSG_DATE_HAS_DRAFTS = "Дату {date} нельзя удалить: организации уже заполняют отчёты на неё ({drafts})."
+
 MSG_APPLICATION_DUPLICATE = "Заявление с регистрационным номером «{number}» уже зарегистрировано."
 MSG_APPLICATION_NUMBER = "Укажите регистрационный номер, дату регистрации и класс."
 MSG_REPORT_LOCKED = "Отчёт в состоянии «{state}»: изменения невозможны."
@@ -55,6 +68,7 @@ MSG_REPORT_CONFLICT = (
     "Отчёт был изменён другим пользователем. Ваши изменения не сохранены — обновите страницу."
 )
 MSG_PERCENT = "Проценты — целые числа от 0 до 100."
+MSG_PROBLEM_EMPTY = "Проблемы, строка {n}: укажите проблему (или очистите строку)."
 MSG_REPORT_EMPTY = "Перед отправкой укажите ответственное лицо (пункт 1) и систему (пункт 2)."
 
 ORDER_FILE_TYPES = (".pdf", ".doc", ".docx", ".odt", ".jpg", ".jpeg", ".png")
@@ -88,8 +102,6 @@ REPORT_FIELDS = (
     "parents_activated_pct",
     "parents_activated_classes",
     "additional_info",
-    "problems",
-    "solutions",
 )
 PERCENT_FIELDS = tuple(name for name in REPORT_FIELDS if name.endswith("_pct"))
 
@@ -231,8 +243,20 @@ def _programme_for_manager(programme_id: int, user: User) -> Programme:
 
 @transaction.atomic
 def programme_update(
-    *, programme_id: int, user: User, title: str, order_number: str, order_date, order_file=None
+    *,
+    programme_id: int,
+    user: User,
+    title: str,
+    order_number: str,
+    order_date,
+    order_file=None,
+    clear_order_file: bool = False,
+    school_ids: Iterable[int] | None = None,
 ) -> Programme:
+    """The order (number, date, file) and, when ``school_ids`` is given, the participating schools.
+
+    A school is excluded only while nothing is recorded for it (reports, applications, readiness);
+    otherwise the whole change is refused and nothing is written."""
     programme = _programme_for_manager(programme_id, user)
     if not (order_number or "").strip() or order_date is None:
         raise ServiceError(MSG_ORDER_REQUIRED)
@@ -242,10 +266,49 @@ def programme_update(
     programme.order_date = order_date
     if order_file is not None:
         programme.order_file = order_file
+    elif clear_order_file:
+        programme.order_file = ""
     _clean(programme, exclude=["order_file"])
     _by(programme, user)
     programme.save()
+    if school_ids is not None:
+        _set_participants(programme, set(school_ids), user)
     return programme
+
+
+def _set_participants(programme: Programme, wanted: set[int], user: User) -> None:
+    if not wanted:
+        raise ServiceError(MSG_NO_SCHOOLS)
+    current = {e.school_id: e for e in programme.participants.select_related("school")}
+    removed = [entry for school_id, entry in current.items() if school_id not in wanted]
+    for entry in removed:
+        recorded = _recorded_for(entry)
+        if recorded:
+            raise ServiceError(MSG_SCHOOL_HAS_DATA.format(school=entry.school, recorded=", ".join(recorded)))
+    added = sorted(wanted - set(current))
+    schools = list(School.objects.filter(pk__in=added).select_related("municipality"))
+    if len(schools) != len(added):
+        raise ServiceError(MSG_NOT_ALLOWED)
+    for school in schools:
+        if school.municipality_id != programme.municipality_id:
+            raise ServiceError(MSG_SCHOOL_OUTSIDE.format(school=school, municipality=programme.municipality))
+    for entry in removed:
+        _by(entry, user)
+        entry.delete()
+    for school in schools:
+        entry = ProgrammeSchool(programme=programme, school=school)
+        _by(entry, user)
+        entry.save()
+
+
+def _recorded_for(entry: ProgrammeSchool) -> list[str]:
+    """What is recorded for a participating school («2 отчёта о ходе введения», …)."""
+    counts = (
+        (entry.reports.count(), "отчёт о ходе введения"),
+        (entry.applications.count(), "заявление родителей"),
+        (entry.readiness.count(), "отметка готовности"),
+    )
+    return [ru.agree(n, phrase) for n, phrase in counts if n]
 
 
 @transaction.atomic
@@ -316,6 +379,45 @@ def reporting_date_add(*, programme_id: int, on_date: datetime.date, user: User)
     _by(item, user)
     item.save()
     return item
+
+
+@transaction.atomic
+def stage_delete(*, stage_id: int, user: User) -> None:
+    stage = Stage.objects.select_for_update().select_related("programme").get(pk=stage_id)
+    _require_manager(user, stage.programme.municipality_id)
+    _by(stage, user)
+    stage.delete()
+
+
+@transaction.atomic
+def target_delete(*, target_id: int, user: User) -> None:
+    target = Target.objects.select_for_update().select_related("programme").get(pk=target_id)
+    _require_manager(user, target.programme.municipality_id)
+    _by(target, user)
+    target.delete()
+
+
+@transaction.atomic
+def reporting_date_delete(*, reporting_date_id: int, user: User) -> None:
+    """A reporting date goes only while no school has a report on it (not even a draft: the
+    school's typing would be lost with it)."""
+    item = ReportingDate.objects.select_for_update().select_related("programme").get(pk=reporting_date_id)
+    _require_manager(user, item.programme.municipality_id)
+    states = {
+        row["status"]: row["n"] for row in item.reports.values("status").annotate(n=Count("pk")).order_by()
+    }
+    if states:
+        sent = sum(n for state, n in states.items() if state != ReportStatus.DRAFT)
+        if sent:
+            message = MSG_DATE_HAS_REPORTS.format(
+                date=f"{item.on_date:%d.%m.%Y}", reports=ru.agree(sent, "отчёт")
+            )
+        else:
+            drafts = ru.agree(states[ReportStatus.DRAFT], "черновик")
+            message = MSG_DATE_HAS_DRAFTS.format(date=f"{item.on_date:%d.%m.%Y}", drafts=drafts)
+        raise ServiceError(message)
+    _by(item, user)
+    item.delete()
 
 
 @transaction.atomic
@@ -437,6 +539,7 @@ def previous_report(participant_id: int, on_date: datetime.date) -> ProgressRepo
     """The school's latest report on an earlier date of the programme."""
     return (
         ProgressReport.objects.filter(participant_id=participant_id, reporting_date__on_date__lt=on_date)
+        .select_related("reporting_date")
         .order_by("-reporting_date__on_date")
         .first()
     )
@@ -464,6 +567,8 @@ def progress_report_start(*, participant_id: int, reporting_date_id: int, user: 
         report.applications_classes = classes
     _by(report, user)
     report.save()
+    if previous is not None:
+        _write_problems(report, _problem_pairs(previous), user)
     _log(report, ProgressReportLog.Action.START, "", user)
     return report
 
@@ -478,8 +583,15 @@ def _locked(report_id: int) -> ProgressReport:
 
 @transaction.atomic
 def progress_report_save(
-    *, report_id: int, user: User, values: dict, expected_version: int | None = None
+    *,
+    report_id: int,
+    user: User,
+    values: dict,
+    expected_version: int | None = None,
+    problems: list[tuple[str, str]] | None = None,
 ) -> ProgressReport:
+    """The coordinator's values of the report and, when ``problems`` is given, the rows of point 15
+    (problem, how solved) in their order; rows with both cells empty are left out."""
     report = _locked(report_id)
     _require_coordinator(user, report.participant)
     if expected_version is not None and report.version != expected_version:
@@ -496,12 +608,45 @@ def progress_report_save(
         if current != value:
             setattr(report, name, value)
             changed.append(name)
+    pairs = None if problems is None else _clean_problems(problems)
     report.version += 1
     report.updated_by = user
     _clean(report, exclude=["participant", "reporting_date", "updated_by"], validate_unique=False)
     _by(report, user)
     report.save(update_fields=[*changed, "version", "updated_by", "updated_at"])
+    if pairs is not None and pairs != _problem_pairs(report):
+        _delete_rows(report, user)
+        _write_problems(report, pairs, user)
     return report
+
+
+def _clean_problems(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    pairs = []
+    for n, (problem, solution) in enumerate(rows, start=1):
+        problem, solution = (problem or "").strip(), (solution or "").strip()
+        if not problem and not solution:
+            continue
+        if not problem:
+            raise ServiceError(MSG_PROBLEM_EMPTY.format(n=n))
+        pairs.append((problem, solution))
+    return pairs
+
+
+def _problem_pairs(report: ProgressReport) -> list[tuple[str, str]]:
+    return [(row.problem, row.solution) for row in report.problem_rows.order_by("position", "pk")]
+
+
+def _delete_rows(report: ProgressReport, user: User) -> None:
+    for row in report.problem_rows.all():
+        _by(row, user)
+        row.delete()
+
+
+def _write_problems(report: ProgressReport, pairs: list[tuple[str, str]], user: User) -> None:
+    for position, (problem, solution) in enumerate(pairs, start=1):
+        row = ProgressProblem(report=report, position=position, problem=problem, solution=solution)
+        _by(row, user)
+        row.save()
 
 
 # --- The progress report's workflow on the engine ---------------------------------------------------

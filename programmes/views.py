@@ -6,7 +6,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -18,6 +18,7 @@ from . import documents, selectors, services
 from .forms import (
     ApplicationForm,
     ParticipantForm,
+    ProgrammeEditForm,
     ProgrammeForm,
     ProgressReportForm,
     ReadinessForm,
@@ -27,6 +28,8 @@ from .forms import (
     TargetForm,
     TargetFormSet,
     default_targets,
+    problem_formset,
+    problem_rows,
 )
 from .models import Indicator, ProgressReport
 
@@ -40,6 +43,12 @@ MSG_APPROVED = "Отчёт принят."
 MSG_RETURNED = "Отчёт возвращён на доработку."
 MSG_REGISTERED = "Заявление зарегистрировано."
 MSG_FORM_ERRORS = "Исправьте ошибки в форме."
+MSG_DELETED = {
+    "stage": "Этап удалён.",
+    "target": "Целевое значение удалено.",
+    "date": "Дата отчёта удалена.",
+}
+MSG_CONFIRM_DELETE = "Подтвердите удаление: отметьте «Подтверждаю» и нажмите кнопку ещё раз."
 
 
 def _may_create(user) -> bool:
@@ -114,7 +123,7 @@ def programme_detail(request, pk):
         "programmes/programme_detail.html",
         {
             "programme": programme,
-            "stages": programme.stages.all(),
+            "stages": selectors.stages(programme),
             "targets": programme.targets.all(),
             "entries": entries,
             "dates": dates,
@@ -122,9 +131,10 @@ def programme_detail(request, pk):
                 (entry, [(date, reports.get((entry.pk, date.pk))) for date in dates]) for entry in entries
             ],
             "manager": manager,
-            "stage_form": StageForm(),
-            "target_form": TargetForm(),
-            "date_form": ReportingDateForm(),
+            # Prefixed: the three forms share a page (and field names such as due_on).
+            "stage_form": StageForm(prefix="stage"),
+            "target_form": TargetForm(prefix="target"),
+            "date_form": ReportingDateForm(prefix="date"),
         },
     )
 
@@ -137,7 +147,7 @@ def programme_add(request, pk, what):
     forms_by_kind = {"stage": StageForm, "target": TargetForm, "date": ReportingDateForm}
     if what not in forms_by_kind:
         raise PermissionDenied
-    form = forms_by_kind[what](request.POST)
+    form = forms_by_kind[what](request.POST, prefix=what)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -157,6 +167,74 @@ def programme_add(request, pk, what):
         messages.error(request, str(exc))
     else:
         messages.success(request, MSG_SAVED)
+    return redirect("programmes:detail", pk=programme.pk)
+
+
+@login_required
+def programme_edit(request, pk):
+    """A manager changes the order (number, date, file) and the participating schools."""
+    user = request.user
+    programme = selectors.programme_get(user=user, pk=pk)
+    if not services.manages(user, programme.municipality_id):
+        raise PermissionDenied(services.MSG_ONLY_MANAGERS)
+    bound = request.method == "POST"
+    form = ProgrammeEditForm(
+        request.POST if bound else None, request.FILES if bound else None, programme=programme
+    )
+    if bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.programme_update(
+                programme_id=programme.pk,
+                user=user,
+                title=data["title"],
+                order_number=data["order_number"],
+                order_date=data["order_date"],
+                order_file=data["order_file"] or None,
+                clear_order_file=data["order_file"] is False,
+                school_ids=[s.pk for s in data["schools"]],
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, MSG_SAVED)
+            return redirect("programmes:detail", pk=programme.pk)
+    elif bound:
+        messages.error(request, MSG_FORM_ERRORS)
+    return render(
+        request,
+        "programmes/programme_edit.html",
+        {"programme": programme, "form": form},
+        status=400 if bound else 200,
+    )
+
+
+@login_required
+@require_POST
+def programme_remove(request, pk, what, item_pk):
+    """A manager deletes a stage, a target or a reporting date (after confirming)."""
+    programme = selectors.programme_get(user=request.user, pk=pk)
+    if what not in MSG_DELETED:
+        raise PermissionDenied
+    if not services.manages(request.user, programme.municipality_id):
+        raise PermissionDenied(services.MSG_ONLY_MANAGERS)
+    related = {"stage": programme.stages, "target": programme.targets, "date": programme.reporting_dates}
+    if not related[what].filter(pk=item_pk).exists():
+        raise Http404("Объект не найден или недоступен.")
+    if request.POST.get("confirm") != "1":
+        messages.error(request, MSG_CONFIRM_DELETE)
+        return redirect("programmes:detail", pk=programme.pk)
+    try:
+        if what == "stage":
+            services.stage_delete(stage_id=item_pk, user=request.user)
+        elif what == "target":
+            services.target_delete(target_id=item_pk, user=request.user)
+        else:
+            services.reporting_date_delete(reporting_date_id=item_pk, user=request.user)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, MSG_DELETED[what])
     return redirect("programmes:detail", pk=programme.pk)
 
 
@@ -348,7 +426,13 @@ def report_detail(request, pk):
     return render(
         request,
         "programmes/report_detail.html",
-        _report_context(request.user, report, fields=fields, return_form=ReturnForm()),
+        _report_context(
+            request.user,
+            report,
+            fields=fields,
+            problems=list(report.problem_rows.all()),
+            return_form=ReturnForm(),
+        ),
     )
 
 
@@ -361,10 +445,12 @@ def report_edit(request, pk):
     if not actions.may("edit"):
         messages.warning(request, actions.reason("edit"))
         return redirect("programmes:report", pk=report.pk)
-    form = ProgressReportForm(request.POST if request.method == "POST" else None, instance=report)
+    bound = request.method == "POST"
+    form = ProgressReportForm(request.POST if bound else None, instance=report)
+    problems = problem_formset(request.POST if bound else None, report=report)
     status = 200
-    if request.method == "POST":
-        if form.is_valid():
+    if bound:
+        if form.is_valid() and problems.is_valid():
             values = {name: form.cleaned_data[name] for name in services.REPORT_FIELDS}
             try:
                 services.progress_report_save(
@@ -372,6 +458,7 @@ def report_edit(request, pk):
                     user=user,
                     values=values,
                     expected_version=parse_int(request.POST.get("version")),
+                    problems=problem_rows(problems),
                 )
                 if request.POST.get("action") == "submit":
                     services.progress_report_submit(report_id=report.pk, user=user)
@@ -389,7 +476,14 @@ def report_edit(request, pk):
     return render(
         request,
         "programmes/report_edit.html",
-        _report_context(user, report, form=form, register_count=register_count),
+        _report_context(
+            user,
+            report,
+            form=form,
+            problems=problems,
+            register_count=register_count,
+            previous=services.previous_report(report.participant_id, report.reporting_date.on_date),
+        ),
         status=status,
     )
 

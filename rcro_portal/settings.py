@@ -312,12 +312,13 @@ SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=60)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 # Content-Security-Policy (django-csp 4): scripts and styles only from the portal itself; no inline
-# scripts or handlers. Inline style attributes stay allowed (progress bars set their width).
+# scripts or handlers, no inline styles (no style="…" attributes or <style> elements: widths of
+# progress bars are classes in static/css/portal.css; scripts may still set element.style).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],

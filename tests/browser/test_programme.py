@@ -1,13 +1,14 @@
 """A municipality's introduction programme in a real browser: the specialist creates it with dated
-targets, the school fills readiness, registers an application and submits its progress report; the
-specialist returns it with a comment, then accepts it; the progress table shows the school against
-its targets."""
+targets, adds a stage and a target, deletes a target and changes the order; the school fills
+readiness, registers an application and submits its progress report with a problem in the table;
+the specialist returns it with a comment, then accepts it; the progress table shows the school
+against its targets; a reporting date with reports and a school with data are not deleted."""
 
 import pytest
 from playwright.sync_api import expect
 
 from programmes.models import Programme, ProgressReport
-from tests.browser.conftest import axe_violations, login, logout
+from tests.browser.conftest import axe_violations, confirm, login, logout
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -29,6 +30,39 @@ def test_programme_report_returned_then_accepted(page, world, shot):
     expect(page.get_by_text("Активация родителей в системе: 30–40 % к 15.05.2025")).to_be_visible()
     expect(page.get_by_role("cell", name="Назначение ответственного лица", exact=True)).to_be_visible()
     programme = Programme.objects.get()
+
+    # On the programme's page: a stage with its deadline, a target for teachers, one target deleted.
+    page.locator("summary", has_text="Добавить этап").click()
+    page.get_by_label("Этап", exact=True).select_option(label="Основной этап")
+    page.get_by_label("Мероприятие").fill("Родительское собрание по электронному дневнику")
+    page.get_by_label("Срок").fill("2025-04-20")
+    page.get_by_role("button", name="Добавить этап").click()
+    expect(page.get_by_text("Сохранено.")).to_be_visible()
+    expect(page.get_by_role("row", name="Родительское собрание по электронному дневнику")).to_contain_text(
+        "20.04.2025"
+    )
+    page.locator("summary", has_text="Добавить целевое значение").click()
+    page.get_by_label("Показатель").select_option(label="Педагоги, работающие в системе")
+    page.get_by_label("К дате").fill("2025-05-15")
+    page.get_by_label("От, %").fill("70")
+    page.get_by_label("До, %").fill("100")
+    page.get_by_role("button", name="Добавить цель").click()
+    expect(page.get_by_text("Педагоги, работающие в системе: 70–100 % к 15.05.2025")).to_be_visible()
+    page.get_by_role(
+        "button", name="Удалить целевое значение: Активация родителей в системе: 41–60 % к 20.09.2025"
+    ).click()
+    confirm(page)
+    expect(page.get_by_text("Целевое значение удалено.")).to_be_visible()
+    expect(page.get_by_text("41–60 % к 20.09.2025")).to_have_count(0)
+    shot(page, "programme-detail", full_page=True)
+    assert not axe_violations(page)
+
+    # The order's number changes after the programme is created.
+    page.get_by_role("link", name="Изменить приказ и участников").click()
+    page.get_by_label("Номер приказа").fill("256-1")
+    page.get_by_role("button", name="Сохранить").click()
+    expect(page.get_by_text("Сохранено.")).to_be_visible()
+    expect(page.get_by_text("приказ № 256-1 от 26.03.2025")).to_be_visible()
     logout(page)
 
     # The coordinator: readiness, one application, the report on 15.05.2025 submitted.
@@ -58,7 +92,10 @@ def test_programme_report_returned_then_accepted(page, world, shot):
         "Иванова Мария Сергеевна, зам. директора"
     )
     page.get_by_label("2. Система").select_option(label="«Электронная школа» (ТЭШ)")
+    page.get_by_label("13. Педагоги, работающие в системе, %").fill("80")
     page.get_by_label("14. Активация родителей, % от имеющих возможность").fill("25")
+    page.get_by_label("Проблема 1", exact=True).fill("Не у всех родителей есть доступ к интернету")
+    page.get_by_label("Решение 1", exact=True).fill("Частично: консультационный пункт в школе")
     shot(page, "programme-report-form")
     assert not axe_violations(page)
     page.get_by_role("button", name="Сохранить и отправить в МОУО").click()
@@ -82,8 +119,14 @@ def test_programme_report_returned_then_accepted(page, world, shot):
     expect(page.get_by_text("Пункт 14: укажите классы").first).to_be_visible()
     page.get_by_role("link", name="Редактировать").click()
     page.get_by_label("14. Классы (активация)").fill("1–4")
+    expect(page.get_by_label("Проблема 1", exact=True)).to_have_value(
+        "Не у всех родителей есть доступ к интернету"
+    )
+    page.get_by_label("Решение 1", exact=True).fill("Полностью: логины выданы на собраниях")
     page.get_by_role("button", name="Сохранить и отправить в МОУО").click()
     expect(page.get_by_text("Отчёт отправлен на проверку.")).to_be_visible()
+    expect(page.locator("#problems-table")).to_contain_text("Полностью: логины выданы на собраниях")
+    shot(page, "programme-report", full_page=True)
     logout(page)
 
     # The specialist accepts it; the progress table shows the school behind its 30–40 % target.
@@ -95,8 +138,26 @@ def test_programme_report_returned_then_accepted(page, world, shot):
     row = page.locator("#progress-table tbody tr", has_text=world.school_a1.short_name)
     expect(row).to_contain_text("25 %")
     expect(row).to_contain_text("цель 30–40 % к 15.05.2025")
+    expect(row).to_contain_text("80 %")
+    expect(row).to_contain_text("цель 70–100 % к 15.05.2025")
     expect(row).to_contain_text("отстаёт")
     other = page.locator("#progress-table tbody tr", has_text=world.school_a2.short_name)
     expect(other).to_contain_text("нет принятого")
     shot(page, "programme-progress")
     assert not axe_violations(page)
+
+    # Nothing recorded is lost: the date with the accepted report and the school stay.
+    page.goto(page.base_url + f"/programmes/{programme.pk}/")
+    page.get_by_role("button", name="Удалить дату отчёта 15.05.2025").click()
+    confirm(page)
+    expect(
+        page.get_by_text("Дату 15.05.2025 нельзя удалить: на неё уже есть 1 отчёт организаций")
+    ).to_be_visible()
+    page.get_by_role("link", name="Изменить приказ и участников").click()
+    page.get_by_label(world.school_a1.short_name).uncheck()
+    page.get_by_role("button", name="Сохранить").click()
+    expect(
+        page.get_by_text(f"Организацию «{world.school_a1.short_name}» нельзя исключить из программы")
+    ).to_be_visible()
+    expect(page.get_by_label("Номер приказа")).to_have_value("256-1")
+    assert programme.participants.count() == 2 and programme.reporting_dates.count() == 2

@@ -52,6 +52,29 @@ def test_templates_have_no_inline_scripts_or_handlers():
     assert not found
 
 
+def test_csp_header_without_inline_styles(client, db):
+    policy = _csp(client.get(reverse("login")))
+    assert "'self'" in policy["style-src"]
+    assert "unsafe-inline" not in policy["style-src"]
+
+
+def test_templates_have_no_inline_styles():
+    """No style="…" attributes and no <style> elements: the policy refuses them (widths of progress
+    bars are classes, w-pct-N in static/css/portal.css)."""
+    patterns = (re.compile(r"\sstyle\s*=", re.IGNORECASE), re.compile(r"<style\b", re.IGNORECASE))
+    found = []
+    for path in TEMPLATES.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        for pattern in patterns:
+            found += [f"{path.relative_to(TEMPLATES)}: {m.group(0)}" for m in pattern.finditer(text)]
+    assert not found
+
+
+def test_progress_bar_width_classes_cover_every_percent():
+    css = (TEMPLATES.parent / "static" / "css" / "portal.css").read_text(encoding="utf-8")
+    assert all(f".w-pct-{n} {{ width: {n}%; }}" in css for n in range(101))
+
+
 # --- Cache-Control ------------------------------------------------------------------------------
 
 

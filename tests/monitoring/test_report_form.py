@@ -268,7 +268,7 @@ def test_completeness_bar_reaches_100_when_required_fields_filled(world, campaig
     page = client.get(edit_url(current, world.school_a1)).content.decode()
     filled = re.search(r'aria-valuenow="(\d+)" aria-valuemin="0" aria-valuemax="(\d+)"', page)
     assert filled.group(1) == filled.group(2)
-    assert 'style="width: 100%"' in page
+    assert 'class="progress-bar w-pct-100"' in page
 
 
 # --- warnings -------------------------------------------------------------------------------------

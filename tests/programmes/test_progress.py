@@ -47,11 +47,16 @@ def test_targets_vs_latest_accepted_values(programme, entry_a1, entry_a2, dates,
     assert a1_later.cells[0].target.min_percent == 41 and not a1_later.behind
 
 
-def test_value_below_the_due_target_is_behind(programme, entry_a1, dates, world, system):
+def test_value_below_the_due_target_is_behind(client_for, programme, entry_a1, dates, world, system):
     _accepted(entry_a1, dates[1], world, system, parents_activated_pct=25)
     table = selectors.progress_table(user=world.specialist_x, programme=programme, as_of=D2)
     row = next(r for r in table.rows if r.participant.pk == entry_a1.pk)
     assert row.behind and row.cells[0].behind
+    page = client_for(world.specialist_x).get(
+        reverse("programmes:progress", args=[programme.pk]), {"as_of": D2.isoformat()}
+    )
+    body = page.content.decode()
+    assert '<td class="table-danger">25 % <span class="small fw-semibold">ниже цели</span>' in body
 
 
 def test_coordinator_sees_only_own_row(programme, world):

@@ -230,14 +230,14 @@ def test_save_rejects_bad_percent_and_stale_version(entry_a1, dates, world, syst
     report.refresh_from_db()
     assert report.parents_activated_pct is None
     services.progress_report_save(
-        report_id=report.pk, user=world.coordinator_a, values={"problems": "a"}, expected_version=0
+        report_id=report.pk, user=world.coordinator_a, values={"additional_info": "a"}, expected_version=0
     )
     with pytest.raises(services.ProgressReportConflict):
         services.progress_report_save(
-            report_id=report.pk, user=world.coordinator_a, values={"problems": "b"}, expected_version=0
+            report_id=report.pk, user=world.coordinator_a, values={"additional_info": "b"}, expected_version=0
         )
     report.refresh_from_db()
-    assert report.problems == "a"
+    assert report.additional_info == "a"
 
 
 # --- The workflow on the engine ---------------------------------------------------------------------
@@ -314,7 +314,7 @@ def test_methodist_reviews_too_and_specialist_cannot_submit(entry_a1, dates, wor
 def test_submitted_report_is_locked(entry_a1, dates, world, system):
     report = _submitted(entry_a1, dates[0], world, system)
     with pytest.raises(TransitionRefused):
-        fill(report, world.coordinator_a, system, problems="поздно")
+        fill(report, world.coordinator_a, system, additional_info="поздно")
 
 
 def test_actions_answer_what_each_may_do(entry_a1, dates, world, system):
