@@ -80,3 +80,34 @@ def rotated_height(lines: list[str], size: float, bold: bool = False) -> float:
     """Height in points a cell needs for ``lines`` turned 90°."""
     longest = max((len(line) for line in lines), default=1)
     return min(MAX_ROW_PT, math.ceil(longest * _glyph_px(size, bold) / PX_PER_PT + 4 * ROW_PADDING_PT))
+
+
+class ColumnFit:
+    """``row_height`` for a fixed set of columns, fast for the common case: a text that fits on
+    one line of its column (no line break, no longer than the column holds) is one line without
+    wrapping it. Gives the same heights as ``row_height``."""
+
+    def __init__(
+        self, widths: dict[int, float], size: float, bold: bool = False, minimum: float = MIN_ROW_PT
+    ):
+        self.size, self.bold, self.minimum = size, bold, minimum
+        self.widths = widths
+        self.per_line = {key: chars_per_line(width, size, bold) for key, width in widths.items()}
+        self.one_line = math.ceil(max(minimum, lines_height(1, size)))
+
+    def lines(self, key, text: str) -> int:
+        if len(text) <= self.per_line[key] and text.isprintable():
+            return 1
+        return line_count(text, self.widths[key], self.size, self.bold)
+
+    def height(self, texts) -> float:
+        """Height of a row of ``texts``: (column key, text) pairs; empty texts are skipped."""
+        most = 0
+        for key, text in texts:
+            if text:
+                lines = self.lines(key, text)
+                if lines > most:
+                    most = lines
+        if most <= 1:
+            return self.one_line if most else math.ceil(self.minimum)
+        return min(MAX_ROW_PT, math.ceil(max(self.minimum, lines_height(most, self.size))))
