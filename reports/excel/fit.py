@@ -10,6 +10,7 @@ and errs on the generous side.
 """
 
 import math
+import re
 import textwrap
 
 DIGIT_PX = 7  # width of «0» in the workbook's default font (Times New Roman 10), the unit of widths
@@ -96,8 +97,12 @@ class ColumnFit:
         self.one_line = math.ceil(max(minimum, lines_height(1, size)))
 
     def lines(self, key, text: str) -> int:
-        if len(text) <= self.per_line[key] and text.isprintable():
-            return 1
+        per_line = self.per_line[key]
+        if text.isprintable():
+            if len(text) <= per_line:
+                return 1
+            if not _HYPHEN_BREAK.search(text):
+                return _greedy_lines(_CHUNK.findall(text), per_line)
         return line_count(text, self.widths[key], self.size, self.bold)
 
     def height(self, texts) -> float:
@@ -111,3 +116,38 @@ class ColumnFit:
         if most <= 1:
             return self.one_line if most else math.ceil(self.minimum)
         return min(MAX_ROW_PT, math.ceil(max(self.minimum, lines_height(most, self.size))))
+
+
+# ``textwrap`` breaks after a hyphen only before a letter, and around «--»; a one-line text without
+# either splits into runs of spaces and of the rest, as ``_greedy_lines`` takes them.
+_HYPHEN_BREAK = re.compile(r"-[^\d\W]|--")
+_CHUNK = re.compile(r" +|[^ ]+")
+
+
+def _greedy_lines(chunks: list[str], width: int) -> int:
+    """How many lines ``textwrap.wrap`` makes of ``chunks`` (its ``_wrap_chunks`` with leading and
+    trailing spaces dropped, long words broken, at a hyphen where one is), counting only."""
+    chunks.reverse()
+    lines = 0
+    while chunks:
+        if lines and chunks[-1][0] == " ":
+            del chunks[-1]
+        line: list[str] = []
+        length = 0
+        while chunks and length + len(chunks[-1]) <= width:
+            length += len(chunks[-1])
+            line.append(chunks.pop())
+        if chunks and len(chunks[-1]) > width:
+            space_left = width - length if width >= 1 else 1
+            chunk = chunks[-1]
+            end = space_left
+            hyphen = chunk.rfind("-", 0, space_left)
+            if hyphen > 0 and any(c != "-" for c in chunk[:hyphen]):
+                end = hyphen + 1
+            line.append(chunk[:end])
+            chunks[-1] = chunk[end:]
+        if line and line[-1][:1] == " ":
+            del line[-1]
+        if line:
+            lines += 1
+    return lines or 1
