@@ -102,7 +102,7 @@ class ColumnFit:
             if len(text) <= per_line:
                 return 1
             if not _HYPHEN_BREAK.search(text):
-                return _greedy_lines(_CHUNK.findall(text), per_line)
+                return _word_lines(text, per_line) or _greedy_lines(_CHUNK.findall(text), per_line)
         return line_count(text, self.widths[key], self.size, self.bold)
 
     def height(self, texts) -> float:
@@ -122,6 +122,26 @@ class ColumnFit:
 # either splits into runs of spaces and of the rest, as ``_greedy_lines`` takes them.
 _HYPHEN_BREAK = re.compile(r"-[^\d\W]|--")
 _CHUNK = re.compile(r" +|[^ ]+")
+
+
+def _word_lines(text: str, width: int) -> int:
+    """``_greedy_lines`` for the usual text: words one space apart, none longer than a line; 0 for
+    any other text."""
+    words = text.split(" ")
+    length = len(words[0])
+    if not length or not words[-1] or length > width:
+        return 0
+    lines = 1
+    for word in words[1:]:
+        size = len(word)
+        if not size or size > width:
+            return 0
+        if length + 1 + size <= width:
+            length += 1 + size
+        else:
+            lines += 1
+            length = size
+    return lines
 
 
 def _greedy_lines(chunks: list[str], width: int) -> int:
