@@ -16,11 +16,20 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from monitoring.basis import Basis
 from monitoring.columns import COLUMNS
 from monitoring.models import ReportStatus, SchoolReport
-from reports.excel.export import Appendix1Writer, export_schools, write_appendix1
+from reports.excel.export import (
+    FLAT_SOURCES,
+    REPORT_FIELDS,
+    Appendix1Writer,
+    export_rows,
+    export_schools,
+    left_out_schools,
+    write_appendix1,
+)
 from reports.excel.importer import import_appendix1
 from reports.models import AnalyticReport
 from reports.services import analytic_report_run
@@ -98,27 +107,84 @@ FLOOR_FIELDS = (
 
 
 def export_floor(bench: BenchSet) -> dict:
-    """The floor: the same report rows fetched into a list by one query, then written with
-    XlsxWriter in constant-memory mode, 25 columns a row on two sheets (the export writes the
-    official sheet and the flat table), one format, nothing else."""
+    """The floor: the cells the export writes, from lists fetched by the export's own queries (the
+    rows, one query; the participants left out, one query), written with XlsxWriter in
+    constant-memory mode with ``write_row``, one format a sheet, a fixed row height, no text built:
+    sheet 1 with its title, header and number rows, a row per school and per shown branch, a total
+    row per municipality (formulas) and for the region; the «Не включены» sheet; the flat table
+    (the same columns; empty cells skipped, as the export does); the totals per municipality."""
     result: dict = {}
     campaign = bench.campaign("previous")
+    user = bench.user("methodist")
+    basis = Basis.ACCEPTED
     with tempfile.TemporaryDirectory() as tmp, measured(result):
-        rows = list(
-            SchoolReport.objects.filter(campaign=campaign, status=ReportStatus.APPROVED)
-            .order_by("school__municipality__sort_order", "school__short_name")
-            .values_list(*FLOOR_FIELDS)
+        rows = list(export_rows(user=user, campaign=campaign, basis=basis))
+        left_out = left_out_schools(user=user, campaign=campaign, basis=basis)
+        book = xlsxwriter.Workbook(
+            str(Path(tmp) / "floor.xlsx"), {"constant_memory": True, "remove_timezone": True}
         )
-        book = xlsxwriter.Workbook(str(Path(tmp) / "floor.xlsx"), {"constant_memory": True})
-        sheet = book.add_worksheet()
+        sheet, left, flat, totals = (book.add_worksheet(name) for name in ("1", "2", "3", "4"))
         fmt = book.add_format({"font_name": "Times New Roman", "font_size": 10, "border": 1})
-        flat = book.add_worksheet()
-        sheet.write_row(0, 0, [c.label for c in COLUMNS], fmt)
-        flat.write_row(0, 0, [c.label for c in COLUMNS], fmt)
-        for i, row in enumerate(rows, start=1):
-            cells = (i, *row[:2], "", *row[2:])
-            sheet.write_row(i, 0, cells, fmt)
-            flat.write_row(i, 0, cells, fmt)
+        field = {name: i for i, name in enumerate(REPORT_FIELDS)}
+        official = [field[name] for name in FLOOR_FIELDS]
+        flat_columns = [field.get(FLAT_SOURCES.get(key, key)) for _, key in Appendix1Writer.FLAT_COLUMNS]
+        municipality, branches_at, events_at = (
+            field["school__municipality_id"],
+            field["branches_json"],
+            field["events_json"],
+        )
+        branch_rows_at = field["branch_rows_json"]
+        flat_keys = [key for _, key in Appendix1Writer.FLAT_COLUMNS]
+        flat_events, flat_branches = flat_keys.index("events"), flat_keys.index("branches")
+        sums = slice(7, 18)  # columns 8…18 of a school's row
+        sheet.merge_range(0, 0, 0, 24, "title", fmt)
+        sheet.merge_range(1, 0, 1, 24, "subtitle", fmt)
+        sheet.write_row(2, 0, [c.label for c in COLUMNS], fmt)
+        sheet.write_row(3, 0, range(1, 26), fmt)
+        flat.write_row(0, 0, [label for label, _ in Appendix1Writer.FLAT_COLUMNS], fmt)
+        r, group_first, number, groups = 4, 4, 0, []
+        for i, row in enumerate(rows):
+            number += 1
+            cells = [number, *(row[j] for j in official[:2]), None, *(row[j] for j in official[2:])]
+            cells[23:23] = [row[events_at][0]["title"] if row[events_at] else None]
+            sheet.set_row(r, 15)
+            sheet.write_row(r, 0, cells, fmt)
+            r += 1
+            shown = {b["branch"] for b in row[branch_rows_at] or ()}
+            for branch in row[branches_at] or ():
+                if not branch["active"] and branch["id"] not in shown:
+                    continue
+                number += 1
+                sheet.set_row(r, 15)
+                sheet.write_row(r, 0, [number, None, None, branch["name"], *[None] * 21], fmt)
+                r += 1
+            values = [None if j is None else row[j] for j in flat_columns]
+            values[flat_events], values[flat_branches] = cells[23], len(row[branches_at] or ())
+            flat.write_row(i + 1, 0, values)
+            if i + 1 == len(rows) or rows[i + 1][municipality] != row[municipality]:
+                total = [
+                    f"=SUBTOTAL(9,{xl_rowcol_to_cell(group_first, c)}:{xl_rowcol_to_cell(r - 1, c)})"
+                    for c in range(7, 18)
+                ]
+                sheet.set_row(r, 15)
+                sheet.write_row(
+                    r,
+                    0,
+                    [None, row[field["school__municipality__name"]], *[None] * 5, *total, *[None] * 7],
+                    fmt,
+                )
+                groups.append((row[field["school__municipality__name"]], cells[sums]))
+                r += 1
+                group_first = r
+        sheet.write_row(r, 0, [None, "Итого по области", *[None] * 5, *[0] * 11, *[None] * 7], fmt)
+        left.write_row(0, 0, ["heading"], fmt)
+        left.write_row(1, 0, ["№", "МОУО", "Организация", "Состояние"], fmt)
+        for i, school in enumerate(left_out, start=1):
+            left.set_row(i + 1, 15)
+            left.write_row(i + 1, 0, (i, school.municipality, school.name, school.report_status), fmt)
+        totals.write_row(0, 0, ["МОУО", "Организаций", *range(8, 19)], fmt)
+        for i, (name, values) in enumerate(groups, start=1):
+            totals.write_row(i, 0, [name, i, *values], fmt)
         book.close()
         result["rows"] = len(rows)
     return result

@@ -13,11 +13,14 @@ Printing: A3 landscape, one page wide, the header repeated on every page, page n
 footer, row heights computed to fit wrapped text (``fit``).
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import xlsxwriter
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db import connections
+from django.db.models import Aggregate, F, JSONField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.formats import date_format
 from xlsxwriter.utility import xl_rowcol_to_cell
@@ -28,7 +31,7 @@ from monitoring.basis import DEFAULT_BASIS, Basis
 from monitoring.columns import COLUMNS
 from monitoring.models import Campaign, ReportBranch, ReportEvent, ReportStatus, SchoolReport
 from monitoring.selectors import reports_on_basis
-from schools.models import Municipality, School
+from schools.models import Branch, Municipality, School
 
 from . import fit, layout
 
@@ -73,6 +76,13 @@ WIDTHS = {
 # Narrow number columns carry their long labels turned 90°, so no word is broken.
 ROTATED_HEADERS = frozenset((*range(8, 14), *range(15, 22)))
 FOOTER = "&CСтраница &P из &N"
+NUMBER_FIELDS = tuple(layout.NUMBER_COLUMNS.values())
+MODULES_INDEX = list(layout.NUMBER_COLUMNS).index(layout.MODULES_COLUMN)
+CODE_FIELDS = tuple(name for name, _ in layout.CODE_COLUMNS.values())
+# The format of each column of a school's row (text is always written as «text»); a branch's row
+# is bordered text but for its number.
+OFFICIAL_FORMATS = ("code", *["text"] * 6, *["int"] * 11, *["code"] * 3, *["text"] * 4)
+BRANCH_FORMATS = ("code", *["text"] * 24)
 
 
 @dataclass
@@ -86,16 +96,143 @@ class GroupTotals:
             self.sums[column] = self.sums.get(column, 0) + value
 
 
+# What the export reads of a counted report, in the order of the table: one row per report, its
+# school's branches, its own branch rows and its events aggregated in the same query.
+REPORT_FIELDS = (
+    "school_id",
+    "school__municipality_id",
+    "school__municipality__name",
+    "school__municipality__kind",
+    "school__short_name",
+    "school__address",
+    "status",
+    "submitted_at",
+    "updated_at",
+    "system__name",
+    "system__vendor__short_name",
+    "responsible_name",
+    "responsible_position",
+    "responsible_phone",
+    "responsible_email",
+    *layout.NUMBER_COLUMNS.values(),
+    *layout.MODULE_FIELDS,
+    *(name for name, _ in layout.CODE_COLUMNS.values()),
+    "coordinator_name",
+    "coordinator_phone",
+    "coordinator_email",
+    "coordinator_skype",
+    "notes",
+    "branches_json",
+    "branch_rows_json",
+    "events_json",
+)
+TABLE_ORDER = (
+    "school__municipality__sort_order",
+    "school__municipality__name",
+    "school__short_name",
+    "school_id",
+)
+STATUS_LABELS = dict(ReportStatus.choices)
+# Keys of the flat table that are read from another field of the record.
+FLAT_SOURCES = {
+    "municipality": "school__municipality__name",
+    "school": "school__short_name",
+    "address": "school__address",
+    "system": "system__name",
+    "vendor": "system__vendor__short_name",
+}
+
+
+class _JSONGroupArray(Aggregate):
+    """SQLite's ``json_group_array``; rows are put in order in Python (``_sorted``)."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = JSONField()
+
+
+def _json_rows(queryset, outer: str, key: str, fields: dict, order: tuple[str, ...], vendor: str):
+    """A subquery: the rows of ``queryset`` whose ``key`` is the outer row's ``outer``, as a JSON
+    list of ``fields``, in ``order`` (on PostgreSQL in SQL; on SQLite by ``_sorted``)."""
+    obj = JSONObject(**fields)
+    if vendor == "postgresql":
+        from django.contrib.postgres.aggregates import JSONBAgg
+
+        agg: Aggregate = JSONBAgg(obj, order_by=order)
+    else:
+        agg = _JSONGroupArray(obj)
+    return Subquery(
+        queryset.filter(**{key: OuterRef(outer)}).order_by().values(key).annotate(rows=agg).values("rows")
+    )
+
+
+def _sorted(rows, *keys: str) -> list[dict]:
+    return sorted(rows or (), key=lambda r: tuple(r[k] for k in keys))
+
+
+def export_rows(
+    *, user, campaign: Campaign, municipality: Municipality | None = None, basis: str = DEFAULT_BASIS
+) -> QuerySet:
+    """The reports that count on ``basis`` in the user's scope, in the order of the table, as
+    tuples of ``REPORT_FIELDS``: school, report, and as JSON lists the school's branches (by
+    name), the report's branch rows and its events (in their order). One query; stream it with
+    ``.iterator()`` (a server-side cursor on PostgreSQL)."""
+    counted = reports_on_basis(user=user, campaign=campaign, basis=basis, municipality=municipality)
+    vendor = connections[counted.db].vendor
+    branches = _json_rows(
+        Branch.objects.all(),
+        "school_id",
+        "school",
+        {"id": F("pk"), "name": F("name"), "address": F("address"), "active": F("is_active")},
+        ("name",),
+        vendor,
+    )
+    branch_rows = _json_rows(
+        ReportBranch.objects.all(),
+        "pk",
+        "report",
+        {
+            "branch": F("branch_id"),
+            "system": F("system__name"),
+            "responsible_name": F("responsible_name"),
+            "responsible_position": F("responsible_position"),
+            "responsible_phone": F("responsible_phone"),
+            "responsible_email": F("responsible_email"),
+        },
+        ("branch_id",),
+        vendor,
+    )
+    events = _json_rows(
+        ReportEvent.objects.all(),
+        "pk",
+        "report",
+        {
+            "title": F("title"),
+            "students": F("students"),
+            "teachers": F("teachers"),
+            "position": F("position"),
+            "id": F("pk"),
+        },
+        ("position", "pk"),
+        vendor,
+    )
+    return (
+        counted.annotate(branches_json=branches, branch_rows_json=branch_rows, events_json=events)
+        .order_by(*TABLE_ORDER)
+        .values_list(*REPORT_FIELDS)
+    )
+
+
 def export_schools(
     *, user, campaign: Campaign, municipality: Municipality | None = None, basis: str = DEFAULT_BASIS
 ):
     """Schools whose report counts on ``basis``, in the user's scope, ordered as the table groups
-    them; each with ``export_reports`` (its one counted report)."""
+    them; each with ``export_reports`` (its one counted report). For callers that want model
+    instances (a few schools); the export itself reads ``export_rows``."""
     counted = reports_on_basis(user=user, campaign=campaign, basis=basis, municipality=municipality)
     qs = (
         School.objects.filter(pk__in=counted.values("school_id"))
         .select_related("municipality")
-        .order_by("municipality__sort_order", "municipality__name", "short_name")
+        .order_by("municipality__sort_order", "municipality__name", "short_name", "pk")
     )
     return qs.prefetch_related(
         Prefetch(
@@ -110,21 +247,29 @@ def export_schools(
     )
 
 
+class LeftOut(NamedTuple):
+    municipality: str
+    name: str
+    address: str
+    report_status: str | None
+
+
 def left_out_schools(
     *, user, campaign: Campaign, municipality: Municipality | None = None, basis: str = DEFAULT_BASIS
-) -> list[School]:
-    """Participants in the user's scope whose report does not count on ``basis``, each with
-    ``report_status`` (None when not started). One query."""
+) -> list[LeftOut]:
+    """Participants in the user's scope whose report does not count on ``basis``, with their
+    report's state (None when not started). One query."""
     counted = reports_on_basis(user=user, campaign=campaign, basis=basis, municipality=municipality)
     qs = School.objects.filter(school_q(user), campaigns=campaign).exclude(pk__in=counted.values("school_id"))
     if municipality is not None:
         qs = qs.filter(municipality=municipality)
     status = SchoolReport.objects.filter(campaign=campaign, school=OuterRef("pk")).values("status")[:1]
-    return list(
-        qs.select_related("municipality")
-        .annotate(report_status=Subquery(status))
-        .order_by("municipality__sort_order", "municipality__name", "short_name")
-    )
+    return [
+        LeftOut(*row)
+        for row in qs.annotate(report_status=Subquery(status))
+        .order_by("municipality__sort_order", "municipality__name", "short_name", "pk")
+        .values_list("municipality__name", "short_name", "address", "report_status")
+    ]
 
 
 def state_label(status: str | None) -> str:
@@ -179,14 +324,53 @@ def _text(sheet, row, col, value, fmt):
     sheet.write_string(row, col, str(value or ""), fmt)
 
 
-def _report_values(report: SchoolReport | None) -> dict:
-    if report is None:
-        return {}
-    return {
-        **{name: getattr(report, name) for name in layout.NUMBER_COLUMNS.values()},
-        **{name: getattr(report, name) for name, _ in layout.CODE_COLUMNS.values()},
-        **{name: getattr(report, name) for name in layout.MODULE_FIELDS},
+class Group(NamedTuple):
+    """What a group row needs of its municipality."""
+
+    name: str
+    is_regional: bool
+
+
+def _events_text(events) -> str:
+    return layout.events_text(events or ())
+
+
+def record_from_models(school: School, report: SchoolReport) -> dict:
+    """The export's record (``REPORT_FIELDS`` → value, as ``export_rows`` reads it) of model
+    instances: for writing a workbook of chosen reports row by row."""
+    system = report.system if report.system_id else None
+    record = {
+        "school_id": school.pk,
+        "school__municipality_id": school.municipality_id,
+        "school__municipality__name": school.municipality.name,
+        "school__municipality__kind": school.municipality.kind,
+        "school__short_name": school.short_name,
+        "school__address": school.address,
+        "system__name": system.name if system else None,
+        "system__vendor__short_name": system.vendor.short_name if system and system.vendor_id else None,
+        "branches_json": [
+            {"id": b.pk, "name": b.name, "address": b.address, "active": b.is_active}
+            for b in school.branches.all()
+        ],
+        "branch_rows_json": [
+            {
+                "branch": row.branch_id,
+                "system": row.system.name if row.system_id else None,
+                "responsible_name": row.responsible_name,
+                "responsible_position": row.responsible_position,
+                "responsible_phone": row.responsible_phone,
+                "responsible_email": row.responsible_email,
+            }
+            for row in report.branch_rows.all()
+        ],
+        "events_json": [
+            {"title": e.title, "students": e.students, "teachers": e.teachers} for e in report.events.all()
+        ],
     }
+    for name in REPORT_FIELDS:
+        if name not in record:
+            record[name] = getattr(report, name)
+    return record
 
 
 def _group_label(municipality: Municipality) -> str:
@@ -219,7 +403,7 @@ class Appendix1Writer:
         *,
         total_schools: int,
         basis: str = DEFAULT_BASIS,
-        left_out: list[School] | None = None,
+        left_out: list[LeftOut] | None = None,
         progress: Callable[[int, int], None] | None = None,
     ):
         self.book = xlsxwriter.Workbook(
@@ -251,6 +435,10 @@ class Appendix1Writer:
         self.group_ranges: list[int] = []
         self.region = GroupTotals(first_row=FIRST_DATA_ROW)
         self.group_rows: list[tuple[str, GroupTotals]] = []
+        self.official_formats = [self.fmt[key] for key in OFFICIAL_FORMATS]
+        self.branch_formats = [self.fmt[key] for key in BRANCH_FORMATS]
+        self.official_fit = fit.ColumnFit({n - 1: w for n, w in WIDTHS.items()}, DATA_PT)
+        self.flat_sources = [FLAT_SOURCES.get(key, key) for _, key in self.FLAT_COLUMNS]
 
     # --- sheet 1 -----------------------------------------------------------------------------------
     def subtitle(self) -> str:
@@ -301,79 +489,82 @@ class Appendix1Writer:
                 heights.append(fit.row_height([(label, width, HEADER_PT, True)]))
         return max(heights)
 
-    def _cell(self, row, number, value, fmt_key="text"):
-        col = number - 1
-        if value is None or value == "":
-            self.sheet.write_blank(row, col, None, self.fmt[fmt_key])
-        elif isinstance(value, bool):
-            _text(self.sheet, row, col, "да" if value else "нет", self.fmt["text"])
-        elif isinstance(value, int):
-            self.sheet.write_number(row, col, value, self.fmt[fmt_key])
-        else:
-            _text(self.sheet, row, col, value, self.fmt["text"])
+    def _write_row(self, sheet, row: int, values, formats, fitter):
+        """One row: its height first (rows go out in order), then every cell, typed. Empty values
+        are bordered blanks; text is always text, never a formula."""
+        text = self.fmt["text"]
+        sheet.set_row(row, fitter.height([(col, v) for col, v in enumerate(values) if v.__class__ is str]))
+        blank, string, number = sheet.write_blank, sheet.write_string, sheet.write_number
+        for col, value in enumerate(values):
+            cls = value.__class__
+            if value is None or value == "":
+                blank(row, col, None, formats[col])
+            elif cls is str:
+                string(row, col, value, text)
+            elif cls is int:
+                number(row, col, value, formats[col])
+            elif cls is bool:
+                string(row, col, "да" if value else "нет", text)
+            elif isinstance(value, int):
+                number(row, col, value, formats[col])
+            else:
+                string(row, col, str(value), text)
 
-    def _row(self, row: int, cells: dict[int, tuple[object, str]]):
-        """Write one row of the official sheet: its height first (rows go out in order), then cells."""
-        texts = [
-            (value, WIDTHS[number], DATA_PT, False)
-            for number, (value, _) in cells.items()
-            if isinstance(value, str)
-        ]
-        self.sheet.set_row(row, fit.row_height(texts))
-        for number, (value, fmt_key) in cells.items():
-            self._cell(row, number, value, fmt_key)
-
-    def start_group(self, municipality: Municipality):
+    def start_group(self, municipality):
+        """``municipality``: a Municipality or a ``Group`` (its name and whether it is regional)."""
         self.group = GroupTotals(first_row=self.row)
         self.municipality = municipality
 
     def add_school(self, school: School, report: SchoolReport):
+        self.add_record(record_from_models(school, report))
+
+    def add_record(self, r: dict):
+        """Write one counted report (a record of ``export_rows``): its row, its branches' rows, its
+        row of the flat table."""
         self.numbering += 1
-        values = _report_values(report)
-        events = [
-            {"title": e.title, "students": e.students, "teachers": e.teachers} for e in report.events.all()
-        ]
-        cells = {
-            1: (self.numbering, "code"),
-            2: (school.municipality.name, "text"),
-            3: (layout.name_with_address(school.short_name, school.address), "text"),
-            4: ("", "text"),
-            5: (report.system.name if report.system_id else "", "text"),
-            6: (layout.person(report.responsible_name, report.responsible_position), "text"),
-            7: (layout.contacts(report.responsible_phone, report.responsible_email), "text"),
-            **{number: (values[name], "int") for number, name in layout.NUMBER_COLUMNS.items()},
-            layout.MODULES_COLUMN: (layout.modules_cell(values), "int"),
-            **{number: (values[name], "code") for number, (name, _) in layout.CODE_COLUMNS.items()},
-            22: (report.coordinator_name, "text"),
-            23: (
-                layout.contacts(report.coordinator_phone, report.coordinator_email, report.coordinator_skype),
-                "text",
-            ),
-            24: (layout.events_text(events), "text"),
-            25: (report.notes, "text"),
-        }
-        self._row(self.row, dict(sorted(cells.items())))
+        numbers = [r[name] for name in NUMBER_FIELDS]
+        numbers[MODULES_INDEX] = layout.modules_cell(r)
+        events = _events_text(r["events_json"])
+        values = (
+            self.numbering,
+            r["school__municipality__name"],
+            layout.name_with_address(r["school__short_name"], r["school__address"]),
+            "",
+            r["system__name"] or "",
+            layout.person(r["responsible_name"], r["responsible_position"]),
+            layout.contacts(r["responsible_phone"], r["responsible_email"]),
+            *numbers,
+            *[r[name] for name in CODE_FIELDS],
+            r["coordinator_name"],
+            layout.contacts(r["coordinator_phone"], r["coordinator_email"], r["coordinator_skype"]),
+            events,
+            r["notes"],
+        )
+        self._write_row(self.sheet, self.row, values, self.official_formats, self.official_fit)
+        group, region = self.group, self.region
         for number, name in layout.NUMBER_COLUMNS.items():
-            self.group.add(number, values[name])
-            self.region.add(number, values[name])
+            group.add(number, r[name])
+            region.add(number, r[name])
         self.row += 1
-        self.group.schools += 1
-        branch_rows = {row.branch_id: row for row in report.branch_rows.all()}
-        for branch in school.branches.all():
-            if not branch.is_active and branch.pk not in branch_rows:
-                continue
-            self.numbering += 1
-            row = branch_rows.get(branch.pk)
-            cells = dict.fromkeys(range(1, 26), ("", "text"))
-            cells[1] = (self.numbering, "code")
-            cells[4] = (layout.name_with_address(branch.name, branch.address), "text")
-            if row is not None:
-                cells[5] = (row.system.name if row.system_id else "", "text")
-                cells[6] = (layout.person(row.responsible_name, row.responsible_position), "text")
-                cells[7] = (layout.contacts(row.responsible_phone, row.responsible_email), "text")
-            self._row(self.row, cells)
-            self.row += 1
-        self._flat_school(school, report, values)
+        group.schools += 1
+        branches = r["branches_json"] or ()
+        if branches:
+            rows = {row["branch"]: row for row in r["branch_rows_json"] or ()}
+            for branch in branches:
+                row = rows.get(branch["id"])
+                if row is None and not branch["active"]:
+                    continue
+                self.numbering += 1
+                cells: list[object] = [""] * 25
+                cells[0] = self.numbering
+                cells[3] = layout.name_with_address(branch["name"], branch["address"])
+                if row is not None:
+                    cells[4] = row["system"] or ""
+                    cells[5] = layout.person(row["responsible_name"], row["responsible_position"])
+                    cells[6] = layout.contacts(row["responsible_phone"], row["responsible_email"])
+                self._write_row(self.sheet, self.row, cells, self.branch_formats, self.official_fit)
+                self.row += 1
+        self._flat_record(r, events, len(branches))
         self.done += 1
         if self.progress and (self.done % 20 == 0 or self.done == self.total_schools):
             self.progress(self.done, self.total_schools)
@@ -427,26 +618,16 @@ class Appendix1Writer:
         t.set_row(1, fit.row_height([(label, w, DATA_PT, True) for label, w in self.LEFT_OUT_COLUMNS]))
         for col, (label, _) in enumerate(self.LEFT_OUT_COLUMNS):
             _text(t, 1, col, label, f["bold_border"])
+        fitter = fit.ColumnFit(dict(enumerate(w for _, w in self.LEFT_OUT_COLUMNS)), DATA_PT)
+        formats = (f["code"], f["text"], f["text"], f["text"])
         for i, school in enumerate(self.left_out, start=1):
             cells = (
                 i,
-                school.municipality.name,
-                layout.name_with_address(school.short_name, school.address),
+                school.municipality,
+                layout.name_with_address(school.name, school.address),
                 state_label(school.report_status),
             )
-            t.set_row(
-                i + 1,
-                fit.row_height(
-                    [
-                        (v, w, DATA_PT, False)
-                        for v, (_, w) in zip(cells, self.LEFT_OUT_COLUMNS, strict=True)
-                        if isinstance(v, str)
-                    ]
-                ),
-            )
-            t.write_number(i + 1, 0, i, f["code"])
-            for col, value in enumerate(cells[1:], start=1):
-                _text(t, i + 1, col, value, f["text"])
+            self._write_row(t, i + 1, cells, formats, fitter)
         t.freeze_panes(2, 0)
         if self.left_out:
             t.autofilter(1, 0, len(self.left_out) + 1, last_col)
@@ -495,59 +676,31 @@ class Appendix1Writer:
         t.freeze_panes(1, 2)
         _print_setup(t, paper=PAPER_A3, landscape=True, repeat=(0, 0))
 
-    def _flat_school(self, school, report, values):
+    def _flat_record(self, r: dict, events: str, branches: int):
         row = self.flat_row
-        data = {
-            "municipality": school.municipality.name,
-            "school": school.short_name,
-            "address": school.address,
-            "status": report.get_status_display() if report else NOT_STARTED,
-            "branches": len(school.branches.all()),
+        computed = {
+            "status": STATUS_LABELS.get(r["status"], r["status"]),
+            "events": events,
+            "branches": branches,
         }
-        if report is not None:
-            data.update(values)
-            data.update(
-                system=report.system.name if report.system_id else "",
-                vendor=str(report.system.vendor or "")
-                if report.system_id and report.system.vendor_id
-                else "",
-                submitted_at=report.submitted_at,
-                updated_at=report.updated_at,
-                events=layout.events_text(
-                    [
-                        {"title": e.title, "students": e.students, "teachers": e.teachers}
-                        for e in report.events.all()
-                    ]
-                ),
-                **{
-                    name: getattr(report, name)
-                    for name in (
-                        "responsible_name",
-                        "responsible_position",
-                        "responsible_phone",
-                        "responsible_email",
-                        "coordinator_name",
-                        "coordinator_phone",
-                        "coordinator_email",
-                        "coordinator_skype",
-                        "notes",
-                    )
-                },
-            )
-        for col, (_, key) in enumerate(self.FLAT_COLUMNS):
-            value = data.get(key)
+        t, plain, plain_int = self.flat, self.fmt["plain"], self.fmt["plain_int"]
+        for col, key in enumerate(self.flat_sources):
+            value = computed[key] if key in computed else r[key]
             if value is None or value == "":
                 continue
-            if isinstance(value, bool):
-                _text(self.flat, row, col, "да" if value else "нет", self.fmt["plain"])
-            elif isinstance(value, int):
-                self.flat.write_number(row, col, value, self.fmt["plain_int"])
+            cls = value.__class__
+            if cls is str:
+                t.write_string(row, col, value, plain)
+            elif cls is bool:
+                t.write_string(row, col, "да" if value else "нет", plain)
+            elif cls is int or isinstance(value, int):
+                t.write_number(row, col, value, plain_int)
             elif hasattr(value, "tzinfo"):
-                self.flat.write_datetime(
+                t.write_datetime(
                     row, col, timezone.localtime(value).replace(tzinfo=None), self.fmt["plain_date"]
                 )
             else:
-                _text(self.flat, row, col, value, self.fmt["plain"])
+                t.write_string(row, col, str(value), plain)
         self.flat_row += 1
 
     # --- sheet 4: totals per municipality -------------------------------------------------------------
@@ -579,27 +732,40 @@ def write_appendix1(
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Write the workbook to ``path``: the reports that count on ``basis`` and the list of the
-    participants left out. Returns the number of schools in the official sheet."""
-    schools = export_schools(user=user, campaign=campaign, municipality=municipality, basis=basis)
-    total = schools.count()
+    participants left out. Returns the number of schools in the official sheet. A constant
+    number of queries whatever the size: the count, the left-out list, the streamed rows."""
+    total = reports_on_basis(user=user, campaign=campaign, basis=basis, municipality=municipality).count()
     left_out = left_out_schools(user=user, campaign=campaign, municipality=municipality, basis=basis)
     writer = Appendix1Writer(
         path, campaign, total_schools=total, basis=basis, left_out=left_out, progress=progress
     )
     writer.start()
     current = None
-    for school in _iterate(schools):
-        if current is None or school.municipality_id != current.pk:
+    for record in records(export_rows(user=user, campaign=campaign, municipality=municipality, basis=basis)):
+        if record["school__municipality_id"] != current:
             if current is not None:
                 writer.end_group()
-            current = school.municipality
-            writer.start_group(current)
-        writer.add_school(school, school.export_reports[0])
+            current = record["school__municipality_id"]
+            writer.start_group(
+                Group(
+                    record["school__municipality__name"],
+                    record["school__municipality__kind"] == Municipality.Kind.REGIONAL,
+                )
+            )
+        writer.add_record(record)
     if current is not None:
         writer.end_group()
     writer.finish()
     return total
 
 
-def _iterate(queryset) -> Iterable[School]:
-    return queryset.iterator(chunk_size=CHUNK)
+def records(queryset) -> Iterator[dict]:
+    """Stream ``export_rows`` (``CHUNK`` rows a fetch; a server-side cursor on PostgreSQL) as
+    records. On PostgreSQL the JSON lists come in order; elsewhere they are put in order here."""
+    in_order = connections[queryset.db].vendor == "postgresql"
+    for row in queryset.iterator(chunk_size=CHUNK):
+        record = dict(zip(REPORT_FIELDS, row, strict=True))
+        if not in_order:
+            record["branches_json"] = _sorted(record["branches_json"], "name")
+            record["events_json"] = _sorted(record["events_json"], "position", "id")
+        yield record

@@ -251,6 +251,10 @@ class PlanBuilder:
         if municipality is None:
             return None
         school = self.index.school(municipality, name)
+        if school is None:
+            school, name, address = _known_name(
+                written, lambda n: self.index.school(municipality, n), (None, name, address)
+            )
         if school is None and not self.create_missing:
             self._error(raw.number, 3, MSG_UNKNOWN_SCHOOL.format(name=name, municipality=municipality.name))
             return None
@@ -313,8 +317,13 @@ class PlanBuilder:
 
     def _branch(self, raw, school, municipality, school_name) -> PlannedBranch | None:
         self._check_formulas(raw)
-        name, address = layout.split_name_address(text(raw.cells.get(4)))
+        written = text(raw.cells.get(4))
+        name, address = layout.split_name_address(written)
         branch = self.index.branch(school, name)
+        if branch is None and school is not None:
+            branch, name, address = _known_name(
+                written, lambda n: self.index.branch(school, n), (None, name, address)
+            )
         if branch is None:
             if not self.create_missing:
                 self._error(
@@ -420,3 +429,13 @@ def _changed(report, values, branches: list[PlannedBranch], events) -> bool:
                 return True
     current_events = [(e.title, e.students, e.teachers) for e in report.events.all()]
     return current_events != [(e["title"], e["students"], e["teachers"]) for e in events]
+
+
+def _known_name(written: str, find, otherwise: tuple):
+    """(found, name, address) for the first reading of ``written`` as «name, address» whose name
+    ``find`` knows (``layout.name_splits``); ``otherwise`` when none is known."""
+    for name, address in layout.name_splits(written):
+        found = find(name)
+        if found is not None:
+            return found, name, address
+    return otherwise

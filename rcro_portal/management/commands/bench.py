@@ -117,11 +117,14 @@ class Command(BaseCommand):
         header = f"{'замер':<42} {'min':>9} {'медиана':>9} {'RSS, МБ':>8} {'запросов':>8}  {'цель'}"
         self.stdout.write(header)
         results: dict[str, list[dict]] = {}
-        for name, label, target in ROWS:
-            if only and name not in only:
-                continue
-            run = run_here if in_process else run_child
-            results[name] = [run(name, schools, branches) for _ in range(runs)]
+        chosen = [row for row in ROWS if not only or row[0] in only]
+        run = run_here if in_process else run_child
+        # Rounds: every measurement once per round, so that a measurement and its comparison see
+        # the same load of a shared machine.
+        for _ in range(runs):
+            for name, _label, _target in chosen:
+                results.setdefault(name, []).append(run(name, schools, branches))
+        for name, label, target in chosen:
             seconds = [r["seconds"] for r in results[name]]
             rss = max(r["rss_mb"] for r in results[name])
             queries = results[name][0]["queries"]
