@@ -5,8 +5,10 @@ error with its row and column. Nothing is written here.
 
 from dataclasses import dataclass, field
 
-from monitoring.checks import Comparisons, check_input
-from monitoring.models import Campaign, SchoolReport
+from django.db.models import Prefetch
+
+from monitoring.checks import Comparison, Comparisons, check_input
+from monitoring.models import Campaign, ReportBranch, SchoolReport
 from monitoring.rules import Finding
 from schools.models import Branch, Municipality, School
 
@@ -134,6 +136,7 @@ class PlannedSchool:
     events: list[dict] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
     previous: dict | None = None
+    comparison: Comparison | None = None
     existing: SchoolReport | None = None
     report: PlannedReport | None = None
 
@@ -153,15 +156,24 @@ class PlanBuilder:
     def build(self, rows: list[RawRow], result: ImportResult) -> list[PlannedSchool]:
         self.result = result
         self.index = OrganisationIndex()
-        self.comparisons = Comparisons.for_whole_campaign(self.campaign)
-        self.existing = {
-            r.school_id: r
-            for r in SchoolReport.objects.filter(campaign=self.campaign)
-            .select_related("system", "campaign", "school")
-            .prefetch_related("branch_rows", "events")
-        }
         self._respelled: dict[tuple, Respelling] = {}
         groups = self._groups(rows)
+        # Last year's values, the registry and the vendors' figures of the schools the table names,
+        # and their reports in the campaign: read once, by batches of schools.
+        ids = self._known_school_ids(groups)
+        self.comparisons = Comparisons(self.campaign, school_ids=ids)
+        self.existing = {}
+        for start in range(0, len(ids), 1000):
+            self.existing.update(
+                (r.school_id, r)
+                for r in SchoolReport.objects.filter(
+                    campaign=self.campaign, school_id__in=ids[start : start + 1000]
+                )
+                .select_related("system", "campaign", "school")
+                .prefetch_related(
+                    Prefetch("branch_rows", queryset=ReportBranch.objects.select_related("system")), "events"
+                )
+            )
         if not groups and not result.errors:
             self._error(0, None, MSG_EMPTY)
         seen: dict[tuple, int] = {}
@@ -192,6 +204,19 @@ class PlanBuilder:
                     continue
                 groups[-1][1].append(raw)
         return groups
+
+    def _known_school_ids(self, groups) -> list[int]:
+        """The registered organisations the table names (matched silently: errors come later)."""
+        ids = []
+        for raw, _ in groups:
+            value = text(raw.cells.get(2))
+            municipality = self.index.municipality(value) if value else self.municipality
+            if municipality is None:
+                continue
+            school, _, _ = self.index.school_written(municipality, text(raw.cells.get(3)))
+            if school is not None:
+                ids.append(school.pk)
+        return sorted(set(ids))
 
     def _note_respelling(self, row, column, written, known):
         found = respelling(row, column, written, known)
@@ -247,10 +272,9 @@ class PlanBuilder:
         self._check_formulas(raw)
         municipality = self._municipality_of(raw)
         written = text(raw.cells.get(3))
-        name, address = layout.split_name_address(written)
         if municipality is None:
             return None
-        school = self.index.school(municipality, name)
+        school, name, address = self.index.school_written(municipality, written)
         if school is None and not self.create_missing:
             self._error(raw.number, 3, MSG_UNKNOWN_SCHOOL.format(name=name, municipality=municipality.name))
             return None
@@ -313,8 +337,7 @@ class PlanBuilder:
 
     def _branch(self, raw, school, municipality, school_name) -> PlannedBranch | None:
         self._check_formulas(raw)
-        name, address = layout.split_name_address(text(raw.cells.get(4)))
-        branch = self.index.branch(school, name)
+        branch, name, address = self.index.branch_written(school, text(raw.cells.get(4)))
         if branch is None:
             if not self.create_missing:
                 self._error(
@@ -340,7 +363,7 @@ class PlanBuilder:
     def _check(self, raw, item: PlannedSchool) -> None:
         school = item.school
         comparison = self.comparisons.for_school(school.pk if school else None)
-        item.previous = comparison.previous
+        item.previous, item.comparison = comparison.previous, comparison
         result = check_input(
             campaign=self.campaign,
             school_id=school.pk if school else None,
