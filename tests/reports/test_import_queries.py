@@ -22,7 +22,8 @@ def _table(tmp_path, schools, name):
 @pytest.mark.parametrize("dry_run", [True, False])
 def test_queries_do_not_grow_with_the_table(world, tmp_path, status, dry_run):
     schools = [
-        SchoolFactory(municipality=world.mun_x, short_name=f"МАОУ СОШ № {100 + i} г. Томска") for i in range(12)
+        SchoolFactory(municipality=world.mun_x, short_name=f"МАОУ СОШ № {100 + i} г. Томска")
+        for i in range(12)
     ]
     for school in schools[::3]:
         BranchFactory(school=school, name=f"Филиал № {school.pk}")
