@@ -7,6 +7,7 @@ helpers that turn a cell into text or a whole number with a message saying what 
 from dataclasses import dataclass
 
 import openpyxl
+from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from core.bounds import (
     CELL_MAX,
@@ -110,38 +111,60 @@ def read_workbook(fileobj, file_name: str) -> list[RawRow]:
     return rows
 
 
+class _SheetParser(WorkSheetParser):
+    """openpyxl's sheet parser taking the saved values (``data_only``) that also marks a formula
+    cell without a saved value, so one pass over the sheet gives both."""
+
+    def parse_cell(self, element):
+        cell = super().parse_cell(element)
+        if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+            cell["value"] = FormulaWithoutValue()
+        return cell
+
+
+def _sheet_rows(book):
+    """(sheet row number, the values of columns 1…LAST_COLUMN) of the first sheet's rows, in one
+    pass (rows missing from the file are skipped: they are empty)."""
+    sheet = book.worksheets[0]
+    with sheet._get_source() as source:
+        parser = _SheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        for index, cells in parser.parse():
+            values: list = [None] * LAST_COLUMN
+            for cell in cells:
+                if 1 <= cell["column"] <= LAST_COLUMN:
+                    values[cell["column"] - 1] = cell["value"]
+            yield index, values
+
+
 def _read_rows(fileobj) -> list[RawRow]:
     limit = IMPORT_MAX_ROWS + HEADER_ROWS_MAX
-    declared = row_count(fileobj)
-    if declared is not None and declared > limit:
-        raise WorkbookUnreadable(MSG_TOO_MANY_ROWS.format(max=num(IMPORT_MAX_ROWS)))
-    formulas_book = openpyxl.load_workbook(fileobj, read_only=True, data_only=False)
-    fileobj.seek(0)
-    values_book = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
+    book = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
     try:
-        pairs = zip(
-            formulas_book.worksheets[0].iter_rows(min_col=1, max_col=LAST_COLUMN),
-            values_book.worksheets[0].iter_rows(min_col=1, max_col=LAST_COLUMN, values_only=True),
-            strict=False,
-        )
+        declared = book.worksheets[0].max_row
+        if declared is not None and declared > limit:
+            raise WorkbookUnreadable(MSG_TOO_MANY_ROWS.format(max=num(IMPORT_MAX_ROWS)))
         rows: list[RawRow] = []
         found = False
-        for index, (formula_cells, values) in enumerate(pairs, start=1):
+        for index, values in _sheet_rows(book):
             if index > limit or len(rows) > IMPORT_MAX_ROWS:  # the dimension may be missing or wrong
                 raise WorkbookUnreadable(MSG_TOO_MANY_ROWS.format(max=num(IMPORT_MAX_ROWS)))
-            values = list(values) + [None] * (LAST_COLUMN - len(values))
             if not found:
                 found = _is_number_row(values)
                 continue
             cells = {}
-            for col, (cell, value) in enumerate(zip(formula_cells, values, strict=False), start=1):
-                no_value = getattr(cell, "data_type", None) == "f" and value is None
-                problem = cell_problem(value)
-                cells[col] = FormulaWithoutValue() if no_value else BadCell(problem) if problem else value
+            for col, value in enumerate(values, start=1):
+                problem = None if isinstance(value, FormulaWithoutValue) else cell_problem(value)
+                cells[col] = BadCell(problem) if problem else value
             rows.append(RawRow(index, cells))
     finally:
-        formulas_book.close()
-        values_book.close()
+        book.close()
     if not found:
         raise WorkbookUnreadable(MSG_NO_NUMBER_ROW)
     return rows
