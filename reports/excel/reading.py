@@ -5,9 +5,10 @@ helpers that turn a cell into text or a whole number with a message saying what 
 """
 
 from dataclasses import dataclass
+from xml.parsers import expat
 
 import openpyxl
-from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+from openpyxl.utils.datetime import from_excel, from_ISO8601
 
 from core.bounds import (
     CELL_MAX,
@@ -111,36 +112,128 @@ def read_workbook(fileobj, file_name: str) -> list[RawRow]:
     return rows
 
 
-class _SheetParser(WorkSheetParser):
-    """openpyxl's sheet parser taking the saved values (``data_only``) that also marks a formula
-    cell without a saved value, so one pass over the sheet gives both."""
+class _SheetReader:
+    """The cells of a sheet's XML, read with expat handlers (no element tree, no cell objects):
+    the values as openpyxl's data-only reading gives them, and :class:`FormulaWithoutValue` for a
+    formula whose value was never saved. Declarations (DTDs, entities) are refused."""
 
-    def parse_cell(self, element):
-        cell = super().parse_cell(element)
-        if cell["value"] is None and element.find(FORMULA_TAG) is not None:
-            cell["value"] = FormulaWithoutValue()
-        return cell
+    def __init__(self, shared_strings, date_formats, timedelta_formats, epoch, limit: int):
+        self.shared = shared_strings
+        self.date_formats, self.timedelta_formats, self.epoch = date_formats, timedelta_formats, epoch
+        self.limit = limit
+        self.rows: list[tuple[int, list]] = []
+        self.row_number = 0
+        self.values: list = []
+        self.col = 0
+        self.cell_type = "n"
+        self.style = 0
+        self.formula = False
+        self.text: list[str] | None = None
+        self.value_text: str | None = None
+        self.inline: list[str] | None = None
+
+    @staticmethod
+    def _local(name: str) -> str:
+        return name.rpartition(" ")[2]
+
+    def start(self, name, attrs):
+        tag = self._local(name)
+        if tag == "c":
+            ref = attrs.get("r")
+            self.col = _column_of(ref) if ref else self.col + 1
+            self.cell_type = attrs.get("t", "n")
+            self.style = int(attrs.get("s") or 0)
+            self.formula = False
+            self.value_text = None
+            self.inline = None
+        elif tag == "v":
+            self.text = []
+        elif tag == "f":
+            self.formula = True
+        elif tag == "is":
+            self.inline = []
+        elif tag == "t" and self.inline is not None:
+            self.text = []
+        elif tag == "row":
+            ref = attrs.get("r")
+            self.row_number = int(ref) if ref else self.row_number + 1
+            if self.row_number > self.limit:
+                raise WorkbookUnreadable(MSG_TOO_MANY_ROWS.format(max=num(IMPORT_MAX_ROWS)))
+            self.values = [None] * LAST_COLUMN
+            self.col = 0
+
+    def end(self, name):
+        tag = self._local(name)
+        if tag == "v" and self.text is not None:
+            self.value_text = "".join(self.text)
+            self.text = None
+        elif tag == "t" and self.inline is not None and self.text is not None:
+            self.inline.append("".join(self.text))
+            self.text = None
+        elif tag == "c":
+            if 1 <= self.col <= LAST_COLUMN:
+                self.values[self.col - 1] = self._value()
+        elif tag == "row":
+            self.rows.append((self.row_number, self.values))
+
+    def chars(self, data):
+        if self.text is not None:
+            self.text.append(data)
+
+    def _value(self):
+        kind, raw = self.cell_type, self.value_text or None
+        if kind == "inlineStr":
+            return "".join(self.inline) if self.inline is not None else None
+        if raw is None:
+            return FormulaWithoutValue() if self.formula else None
+        if kind == "n":
+            number = float(raw) if "." in raw or "E" in raw or "e" in raw else int(raw)
+            if self.style in self.date_formats:
+                try:
+                    return from_excel(number, self.epoch, timedelta=self.style in self.timedelta_formats)
+                except (OverflowError, ValueError):
+                    return "#VALUE!"
+            return number
+        if kind == "s":
+            return self.shared[int(raw)]
+        if kind == "b":
+            return bool(int(raw))
+        if kind == "d":
+            return from_ISO8601(raw)
+        return raw  # "str" (a formula's text) and "e" (an error such as #DIV/0!)
 
 
-def _sheet_rows(book):
+def _refuse_declarations(*_args):
+    raise WorkbookUnreadable(MSG_BROKEN_FILE)
+
+
+def _column_of(ref: str) -> int:
+    col = 0
+    for ch in ref:
+        if "A" <= ch <= "Z":
+            col = col * 26 + ord(ch) - 64
+        else:
+            break
+    return col
+
+
+def _sheet_rows(book, limit: int) -> list[tuple[int, list]]:
     """(sheet row number, the values of columns 1…LAST_COLUMN) of the first sheet's rows, in one
     pass (rows missing from the file are skipped: they are empty)."""
     sheet = book.worksheets[0]
+    reader = _SheetReader(
+        sheet._shared_strings, book._date_formats, book._timedelta_formats, book.epoch, limit
+    )
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.buffer_text = True
+    parser.StartElementHandler = reader.start
+    parser.EndElementHandler = reader.end
+    parser.CharacterDataHandler = reader.chars
+    parser.StartDoctypeDeclHandler = _refuse_declarations
+    parser.EntityDeclHandler = _refuse_declarations
     with sheet._get_source() as source:
-        parser = _SheetParser(
-            source,
-            sheet._shared_strings,
-            data_only=True,
-            epoch=book.epoch,
-            date_formats=book._date_formats,
-            timedelta_formats=book._timedelta_formats,
-        )
-        for index, cells in parser.parse():
-            values: list = [None] * LAST_COLUMN
-            for cell in cells:
-                if 1 <= cell["column"] <= LAST_COLUMN:
-                    values[cell["column"] - 1] = cell["value"]
-            yield index, values
+        parser.ParseFile(source)
+    return reader.rows
 
 
 def _read_rows(fileobj) -> list[RawRow]:
@@ -152,7 +245,7 @@ def _read_rows(fileobj) -> list[RawRow]:
             raise WorkbookUnreadable(MSG_TOO_MANY_ROWS.format(max=num(IMPORT_MAX_ROWS)))
         rows: list[RawRow] = []
         found = False
-        for index, values in _sheet_rows(book):
+        for index, values in _sheet_rows(book, limit):
             if index > limit or len(rows) > IMPORT_MAX_ROWS:  # the dimension may be missing or wrong
                 raise WorkbookUnreadable(MSG_TOO_MANY_ROWS.format(max=num(IMPORT_MAX_ROWS)))
             if not found:
