@@ -635,6 +635,7 @@ class ImportedReport:
     data: ReportInput
     existing: SchoolReport | None = None
     comparison: "checks.Comparison | None" = None
+    checked: CheckResult | None = None  # ``data`` checked by the caller with ``comparison`` (not repeated)
     report: SchoolReport | None = None
     rows: list[ReportBranch] = field(default_factory=list)
     error: ServiceError | None = None
@@ -744,7 +745,9 @@ def _stage_report(item: ImportedReport, campaign: Campaign, user: User, context:
     rows.sort(key=lambda row: row.branch.name)
     item.rows = rows
 
-    result = checks.check_input(
+    # A full save checks without the submission rules, which alone depend on the stored report:
+    # the caller's check of the same values and comparison stands.
+    result = item.checked or checks.check_input(
         campaign=campaign,
         school_id=school.pk,
         values=data.values,

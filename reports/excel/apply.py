@@ -41,7 +41,11 @@ class PlanApplier:
         to_write = [p for p in planned if p.report is not None and p.report.action != UNCHANGED]
         items = [
             services.ImportedReport(
-                school=p.school, data=self._input(p), existing=p.existing, comparison=p.comparison
+                school=p.school,
+                data=self._input(p),
+                existing=p.existing,
+                comparison=p.comparison,
+                checked=p.checked,
             )
             for p in to_write
         ]

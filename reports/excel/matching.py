@@ -35,11 +35,8 @@ class Respelling:
 class OrganisationIndex:
     def __init__(self):
         self.municipalities = MunicipalityMatcher()
-        self.schools = {
-            (s.municipality_id, normalize_name(s.short_name)): s
-            for s in School.objects.select_related("municipality")
-        }
-        self.branches = {(b.school_id, normalize_name(b.name)): b for b in Branch.objects.all()}
+        self.schools: dict[tuple, School] = {}
+        self.branches: dict[tuple, Branch] = {}
         systems = list(EdmsSystem.objects.filter(is_active=True))
         index: dict[str, EdmsSystem] = {}
         for system in systems:
@@ -52,6 +49,18 @@ class OrganisationIndex:
             index.setdefault(key, system)
         self.systems = index
         self.system_names = ", ".join(f"«{s.name}»" for s in systems)
+
+    def load_organisations(self, municipality_ids) -> None:
+        """Read the organisations and branches of the municipalities a table names (two queries)."""
+        ids = sorted(set(municipality_ids))
+        self.schools = {
+            (s.municipality_id, normalize_name(s.short_name)): s
+            for s in School.objects.filter(municipality_id__in=ids).select_related("municipality")
+        }
+        self.branches = {
+            (b.school_id, normalize_name(b.name)): b
+            for b in Branch.objects.filter(school__municipality_id__in=ids)
+        }
 
     # municipalities
     def municipality(self, written: str) -> Municipality | None:

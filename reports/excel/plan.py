@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 
 from monitoring.checks import Comparison, Comparisons, check_input
 from monitoring.models import Campaign, ReportBranch, SchoolReport
-from monitoring.rules import Finding
+from monitoring.rules import CheckResult, Finding
 from schools.models import Branch, Municipality, School
 
 from . import layout
@@ -137,6 +137,7 @@ class PlannedSchool:
     warnings: list[Finding] = field(default_factory=list)
     previous: dict | None = None
     comparison: Comparison | None = None
+    checked: CheckResult | None = None
     existing: SchoolReport | None = None
     report: PlannedReport | None = None
 
@@ -158,6 +159,7 @@ class PlanBuilder:
         self.index = OrganisationIndex()
         self._respelled: dict[tuple, Respelling] = {}
         groups = self._groups(rows)
+        self.index.load_organisations(self._named_municipality_ids(groups))
         # Last year's values, the registry and the vendors' figures of the schools the table names,
         # and their reports in the campaign: read once, by batches of schools.
         ids = self._known_school_ids(groups)
@@ -204,6 +206,15 @@ class PlanBuilder:
                     continue
                 groups[-1][1].append(raw)
         return groups
+
+    def _named_municipality_ids(self, groups) -> set[int]:
+        ids = {self.municipality.pk} if self.municipality is not None else set()
+        for raw, _ in groups:
+            value = text(raw.cells.get(2))
+            found = self.index.municipality(value) if value else None
+            if found is not None:
+                ids.add(found.pk)
+        return ids
 
     def _known_school_ids(self, groups) -> list[int]:
         """The registered organisations the table names (matched silently: errors come later)."""
@@ -371,6 +382,7 @@ class PlanBuilder:
             branches={b.key: b.values for b in item.branches},
             comparison=comparison,
         )
+        item.checked = result
         rows_of_branches = {b.key: b.row for b in item.branches}
         for finding in result.errors:
             row = rows_of_branches.get(finding.branch_id, raw.number) if finding.branch_id else raw.number
@@ -407,18 +419,18 @@ class PlanBuilder:
         if not self.campaign.previous_id:
             return []
         listed = {p.school.pk for p in planned if p.school is not None}
-        previous = Campaign.objects.get(pk=self.campaign.previous_id).participants.select_related(
-            "municipality"
-        )
+        previous = School.objects.filter(campaigns=self.campaign.previous_id)
         if self.municipality is not None:
             previous = previous.filter(municipality=self.municipality)
+        rows = previous.order_by("municipality__sort_order", "short_name").values_list(
+            "pk", "municipality__name", "short_name", "closed_on"
+        )
         return [
             MissingOrganisation(
-                s.municipality.name,
-                s.short_name,
-                MISSING_CLOSED.format(date=f"{s.closed_on:%d.%m.%Y}") if s.closed_on else "",
+                municipality, name, MISSING_CLOSED.format(date=f"{closed_on:%d.%m.%Y}") if closed_on else ""
             )
-            for s in previous.exclude(pk__in=listed).order_by("municipality__sort_order", "short_name")
+            for pk, municipality, name, closed_on in rows
+            if pk not in listed
         ]
 
 
