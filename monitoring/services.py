@@ -859,10 +859,13 @@ def reports_write_imported(*, campaign: Campaign, items: list[ImportedReport], u
     create([item.report for item in items if item.created], SchoolReport)
     update([item.report for item in items if not item.created], SchoolReport, report_fields)
     for item in items:
+        report = item.report
+        if report is None:  # staged items all have their report
+            continue
         for row in item.rows:
-            row.report = item.report
+            row.report = report
         for event in item.saved_events:
-            event.report = item.report
+            event.report = report
     create([row for item in items for row in item.rows if row.pk is None], ReportBranch)
     update([row for item in items for row in item.changed_rows], ReportBranch, list(BRANCH_FIELDS))
     create([e for item in items for e in item.saved_events if e.pk is None], ReportEvent)
