@@ -461,6 +461,7 @@ def reports_load_imported(
     notes: dict[int, str],
     comments: dict[int, str],
     past: bool = False,
+    write: bool = True,
 ) -> None:
     """Many reports of a loaded table at once, as :func:`monitoring.services.report_save` (a full
     save), :func:`report_hand_in_imported` and :func:`report_record_import` would leave them one
@@ -472,7 +473,8 @@ def reports_load_imported(
     written get their ``error``; when any has one, nothing is written (the caller rolls back).
     An item whose report does not pass the submission check stays a draft: its ``hand_in_errors``
     holds the check's result. ``past``: a campaign not collecting, whose reports are loaded as
-    accepted (:func:`monitoring.services.report_load_accepted`), without a hand-in.
+    accepted (:func:`monitoring.services.report_load_accepted`), without a hand-in. Without
+    ``write`` everything is decided (errors, outcomes) but nothing is written: a preview.
     """
     from .comments import reports_comments_resolve
     from .services import (
@@ -493,6 +495,8 @@ def reports_load_imported(
             item.journal = [
                 (WorkflowEvent.Action.IMPORT, "", item.report.status, comments.get(item.school.pk, ""), {})
             ]
+        if not write:
+            return
         reports_write_imported(campaign=campaign, items=batch, user=user)
         reviews_accept_loaded(campaign=campaign, municipality_ids={i.school.municipality_id for i in batch})
         _journal_imported(campaign, batch, user)
@@ -532,6 +536,8 @@ def reports_load_imported(
             )
         )
         item.journal = entries
+    if not write:
+        return
     reports_write_imported(campaign=campaign, items=batch, user=user)
     _journal_imported(campaign, batch, user)
     reports_comments_resolve(report_ids=[r.pk for r in submitted], user=user)

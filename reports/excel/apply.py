@@ -30,9 +30,10 @@ class PlanApplier:
     def _error(self, row, column, message):
         self.result.errors.append(Issue(row, column, message))
 
-    def apply(self, planned: list[PlannedSchool], progress=None) -> None:
+    def apply(self, planned: list[PlannedSchool], progress=None, *, write: bool = True) -> None:
         """Register the new organisations, then write every report in batches: a number of
-        queries that does not grow with the number of organisations."""
+        queries that does not grow with the number of organisations. Without ``write`` (a dry
+        run) the reports are decided in memory — refusals, checks, the hand-in — and not written."""
         total = len(planned)
         if not self._register(planned):
             return
@@ -54,6 +55,7 @@ class PlanApplier:
             items=items,
             user=self.user,
             past=self.past,
+            write=write,
             notes={p.school.pk: HAND_IN_NOTE.format(file=self.file_name, row=p.row) for p in to_write},
             comments={p.school.pk: IMPORT_COMMENT.format(file=self.file_name, row=p.row) for p in to_write},
         )
