@@ -30,3 +30,14 @@ def _set_ip_address(sender, instance, history_instance, **kwargs):
     request = getattr(HistoricalRecords.context, "request", None)
     if request is not None and history_instance.ip_address is None:
         history_instance.ip_address = client_ip(request)
+
+
+def bulk_history_attrs(model) -> dict:
+    """Extra values of the history rows written in bulk (``bulk_create_with_history`` and
+    ``bulk_update_with_history`` send no signal): the address of the current request, when the
+    model's history keeps one."""
+    history = getattr(model, "history", None)
+    if history is None or not issubclass(history.model, IPAddressHistoricalModel):
+        return {}
+    request = getattr(HistoricalRecords.context, "request", None)
+    return {"ip_address": client_ip(request)} if request is not None else {}

@@ -6,6 +6,7 @@ beyond 2 147 483 647 with an error, which would otherwise be a 500).
 Documented in README, «Допустимые значения».
 """
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 
@@ -118,6 +119,11 @@ def require_rows_within_bounds(rows: Iterable[Mapping], **kwargs) -> None:
 
 def char_limits(model) -> dict[str, int]:
     """``max_length`` of a model's text fields, by field name."""
+    return dict(_char_limits(model))
+
+
+@functools.cache
+def _char_limits(model) -> dict[str, int]:
     return {
         f.name: f.max_length
         for f in model._meta.get_fields()

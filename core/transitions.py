@@ -195,17 +195,13 @@ def workflow_actions(
     return Actions(refusals=refusals, forbidden=frozenset(forbidden))
 
 
-def apply_transition(
-    workflow: Workflow, name: str, *, obj, user: User, comment: str = "", notify: bool = True, **context
-):
-    """Change the state, write the journal entry and enqueue the notification, without checks.
-
-    For a transition that is part of another one already checked (a municipality's return sends
-    chosen school reports back; an imported table is handed in). Must run inside a transaction,
-    with ``obj`` locked. ``notify=False`` records the transition without a notification.
-    """
+def stage_transition(
+    workflow: Workflow, name: str, *, obj, user: User, comment: str = "", **context
+) -> list[str]:
+    """The in-memory part of :func:`apply_transition`: the state, the version bump, who changed it
+    and the transition's own ``apply``; returns the changed fields. Nothing is saved: for many
+    objects written at once by the caller, which also writes their journal entries."""
     item = workflow[name]
-    from_state = workflow.state_of(obj)
     setattr(obj, workflow.state_field, item.target)
     fields = [workflow.state_field]
     if workflow.version_field:
@@ -217,8 +213,23 @@ def apply_transition(
     if item.apply is not None:
         fields.extend(item.apply(obj, user=user, comment=comment, **context) or ())
     fields.extend(workflow.touched_fields)
+    return list(dict.fromkeys(fields))
+
+
+def apply_transition(
+    workflow: Workflow, name: str, *, obj, user: User, comment: str = "", notify: bool = True, **context
+):
+    """Change the state, write the journal entry and enqueue the notification, without checks.
+
+    For a transition that is part of another one already checked (a municipality's return sends
+    chosen school reports back; an imported table is handed in). Must run inside a transaction,
+    with ``obj`` locked. ``notify=False`` records the transition without a notification.
+    """
+    item = workflow[name]
+    from_state = workflow.state_of(obj)
+    fields = stage_transition(workflow, name, obj=obj, user=user, comment=comment, **context)
     obj._history_user = user
-    obj.save(update_fields=list(dict.fromkeys(fields)))
+    obj.save(update_fields=fields)
     snapshot = workflow.snapshot(obj) if item.snapshot and workflow.snapshot is not None else {}
     entry = workflow.journal(obj, item, from_state, user, comment, snapshot)
     send = workflow.notify

@@ -18,6 +18,8 @@ from . import services
 from .models import Campaign, SchoolReport
 from .rules import CheckResult, check_report
 
+BATCH = 1000  # schools per read
+
 
 @dataclass(frozen=True)
 class Comparison:
@@ -40,20 +42,26 @@ class Comparisons:
         self._complete = False
         if school_ids is not None:
             ids = list(school_ids)
+            ids = list(school_ids)
             self._vendor = dict.fromkeys(ids)
-            self._vendor.update(
-                {pk: vendor_figures(c) for pk, c in nearest_counts(ids, campaign.as_of).items()}
-            )
+            for start in range(0, len(ids), BATCH):  # a query per batch of schools, not per school
+                chunk = ids[start : start + BATCH]
+                self._vendor.update(
+                    (pk, vendor_figures(c)) for pk, c in nearest_counts(chunk, campaign.as_of).items()
+                )
             if previous:
                 self.read_previous(ids)
 
     def read_previous(self, school_ids: Iterable[int]) -> None:
-        """Read last year's reports of ``school_ids`` (one query)."""
+        """Read last year's reports of ``school_ids`` (a query per batch of schools)."""
         ids = list(school_ids)
         self._previous.update(dict.fromkeys(ids))
-        if self.campaign.previous_id and ids:
+        if not self.campaign.previous_id:
+            return
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start : start + BATCH]
             for report in SchoolReport.objects.filter(
-                campaign_id=self.campaign.previous_id, school_id__in=ids
+                campaign_id=self.campaign.previous_id, school_id__in=chunk
             ).select_related("system"):
                 self._previous[report.school_id] = services.report_values(report)
 
@@ -121,20 +129,26 @@ def comparison_for(campaign: Campaign, school_id: int) -> Comparison:
 
 
 def check_saved_report(
-    report: SchoolReport, *, for_submission: bool = False, comparison: Comparison | None = None
+    report: SchoolReport,
+    *,
+    for_submission: bool = False,
+    comparison: Comparison | None = None,
+    branch_rows: Iterable | None = None,
 ) -> CheckResult:
     """Check a stored report with its branch rows, unconfirmed fields and explanations.
 
     ``for_submission``: the check a report must pass to be submitted or approved (missing fields,
     unconfirmed carried-over values and unexplained warnings are errors too). ``comparison`` may be
-    given when it was read for many reports at once (:class:`Comparisons`).
+    given when it was read for many reports at once (:class:`Comparisons`), and ``branch_rows``
+    when the report's rows are at hand (a batch of reports checked before they are written).
     """
     if comparison is None:
         comparison = comparison_for(report.campaign, report.school_id)
+    branches = services.branch_values(report, branch_rows)
     return check_report(
         services.report_values(report) or {},
         previous=comparison.previous,
-        branches=services.branch_values(report),
+        branches=branches,
         for_submission=for_submission,
         unconfirmed=report.unconfirmed_fields,
         explanations=report.warning_notes,

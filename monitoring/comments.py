@@ -83,6 +83,32 @@ def report_comments_resolve(*, report: SchoolReport, user) -> int:
     return count
 
 
+def reports_comments_resolve(*, report_ids, user) -> int:
+    """:func:`report_comments_resolve` for many reports at once (a loaded table is handed in):
+    one read and one batched update with the history records."""
+    from simple_history.utils import bulk_update_with_history
+
+    from accounts.history import bulk_history_attrs
+
+    ids = list(report_ids)
+    if not ids:
+        return 0
+    now = timezone.now()
+    comments = list(ReportComment.objects.filter(report_id__in=ids, resolved_at__isnull=True))
+    for comment in comments:
+        comment.resolved_at = now
+        comment.resolved_by = user
+    if comments:
+        bulk_update_with_history(
+            comments,
+            ReportComment,
+            ["resolved_at", "resolved_by"],
+            default_user=user,
+            custom_historical_attrs=bulk_history_attrs(ReportComment) or None,
+        )
+    return len(comments)
+
+
 # --- Reads ---------------------------------------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ The same checks serve the browser form, the Excel import and the submission serv
 plain values (a dict of field → value, as the model holds them), so any source can be checked.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -148,7 +149,9 @@ def phone_ok(value: str) -> bool:
     return bool(PHONE_RE.match(value)) and sum(ch.isdigit() for ch in value) >= 5
 
 
+@functools.lru_cache(maxsize=4096)
 def email_ok(value: str) -> bool:
+    """Whether the address is valid (cached: a loaded table repeats the same addresses)."""
     try:
         validate_email(value.strip())
     except ValidationError:

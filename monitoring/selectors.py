@@ -233,10 +233,11 @@ def report_values(report: SchoolReport | None) -> dict | None:
     return {name: getattr(report, name) for name in VALUE_FIELDS}
 
 
-def branch_values(report: SchoolReport) -> list[dict]:
+def branch_values(report: SchoolReport, rows=None) -> list[dict]:
+    """The report's branch rows as the checks take them (``rows``: the rows when at hand)."""
     return [
         {"branch_id": row.branch_id, **{name: getattr(row, name) for name in BRANCH_FIELDS}}
-        for row in report.branch_rows.all()
+        for row in (report.branch_rows.all() if rows is None else rows)
     ]
 
 
@@ -259,10 +260,17 @@ def registry_pilot_school_ids(on_date: datetime.date) -> set[int] | None:
     return registry.pilot_school_ids(on_date)
 
 
-def report_snapshot(report: SchoolReport) -> dict:
-    """The report's values as JSON-friendly data, kept with submissions and returns for diffs."""
+def report_snapshot(report: SchoolReport, *, branch_rows=None, events=None) -> dict:
+    """The report's values as JSON-friendly data, kept with submissions and returns for diffs.
+
+    ``branch_rows`` (with their branch and system) and ``events``, in their order, when they are
+    at hand already (many reports handed in at once); otherwise they are read."""
     values = report_values(report) or {}
     values["system"] = report.system.name if report.system else None
+    if branch_rows is None:
+        branch_rows = report.branch_rows.select_related("branch", "system")
+    if events is None:
+        events = report.events.all()
     values["branches"] = {
         str(row.branch_id): {
             "name": row.branch.name,
@@ -272,9 +280,7 @@ def report_snapshot(report: SchoolReport) -> dict:
             "responsible_phone": row.responsible_phone,
             "responsible_email": row.responsible_email,
         }
-        for row in report.branch_rows.select_related("branch", "system")
+        for row in branch_rows
     }
-    values["events"] = [
-        f"{e.title}: обучающихся {e.students}, педагогов {e.teachers}" for e in report.events.all()
-    ]
+    values["events"] = [f"{e.title}: обучающихся {e.students}, педагогов {e.teachers}" for e in events]
     return values

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -242,16 +242,17 @@ def campaign_close(*, campaign: Campaign, user: User | None = None) -> Campaign:
 # --- Reports --------------------------------------------------------------------------------------
 
 
-def report_edit_refusal(report: SchoolReport) -> str | None:
+def report_edit_refusal(report: SchoolReport, *, state: str | None = None) -> str | None:
     """Why the report's data cannot be changed now, or None when it can.
 
     The one lock rule for every path that writes (form, import, admin): the campaign must be
     open, the municipality must not have handed its data to the region, and the report must be a
-    draft or returned.
+    draft or returned. ``state``: the municipality's state when it was read ahead (many reports).
     """
     if report.campaign.status != Campaign.Status.OPEN:
         return MSG_CAMPAIGN_NOT_OPEN.format(campaign=report.campaign)
-    state = municipality_state(report.campaign_id, report.school.municipality_id)
+    if state is None:
+        state = municipality_state(report.campaign_id, report.school.municipality_id)
     if state in (MunicipalityState.SUBMITTED, MunicipalityState.ACCEPTED):
         return MSG_MUNICIPALITY_LOCKED.format(state=MunicipalityState(state).label)
     if not report.is_editable_state:
@@ -271,21 +272,27 @@ def _prefill(report: SchoolReport, campaign: Campaign, school: School) -> tuple[
             .select_related("system")
             .first()
         )
-        if previous is not None:
-            for name in CARRY_OVER:
-                setattr(report, name, getattr(previous, name))
-            carried = []
-            for name in CARRY_OVER_UNCONFIRMED:
-                value = getattr(previous, name)
-                setattr(report, name, value)
-                if value is not None:
-                    carried.append(name)
-            report.unconfirmed_fields = carried
     registry = registry_pilot_status(school.pk, campaign.as_of)
+    return previous, _prefill_from(report, previous, registry)
+
+
+def _prefill_from(report: SchoolReport, previous: SchoolReport | None, registry: bool | None) -> bool:
+    """Fill a new report from the previous report and the registry status, both read already;
+    whether anything was filled."""
+    if previous is not None:
+        for name in CARRY_OVER:
+            setattr(report, name, getattr(previous, name))
+        carried = []
+        for name in CARRY_OVER_UNCONFIRMED:
+            value = getattr(previous, name)
+            setattr(report, name, value)
+            if value is not None:
+                carried.append(name)
+        report.unconfirmed_fields = carried
     if registry is not None:
         report.pilot_site = SchoolReport.PilotSite.YES if registry else SchoolReport.PilotSite.NO
         report.unconfirmed_fields = [f for f in report.unconfirmed_fields if f != "pilot_site"]
-    return previous, previous is not None or registry is not None
+    return previous is not None or registry is not None
 
 
 def _new_branch_rows(report: SchoolReport, school: School, previous: SchoolReport | None, have) -> list:
@@ -293,8 +300,15 @@ def _new_branch_rows(report: SchoolReport, school: School, previous: SchoolRepor
     previous_rows = {}
     if previous is not None:
         previous_rows = {row.branch_id: row for row in previous.branch_rows.all()}
+    branches = school.branches.filter(is_active=True).exclude(pk__in=have).order_by("name")
+    return _rows_for_branches(report, branches, previous_rows)
+
+
+def _rows_for_branches(report: SchoolReport, branches, previous_rows: dict) -> list[ReportBranch]:
+    """Unsaved rows of ``report`` for ``branches``, with last year's values from ``previous_rows``
+    (branch id → last year's row)."""
     rows = []
-    for branch in school.branches.filter(is_active=True).exclude(pk__in=have).order_by("name"):
+    for branch in branches:
         row = ReportBranch(report=report, branch=branch)
         old = previous_rows.get(branch.pk)
         if old is not None:
@@ -400,6 +414,24 @@ def report_input_check_bounds(data: ReportInput) -> None:
     require_within_bounds(data.explanations)
 
 
+def _stored_explanations(report: SchoolReport, data: "ReportInput", user: User) -> dict:
+    """The report's explanations of warnings with the input's ones applied, as stored."""
+    explanations = dict(report.warning_notes)
+    now = timezone.now().isoformat()
+    for code, text in data.explanations.items():
+        text = (text or "").strip()
+        if text and (explanations.get(code) or {}).get("text") != text:
+            explanations[code] = {
+                "text": text,
+                "source": data.explanation_source,
+                "by": user.get_full_name() or user.username,
+                "at": now,
+            }
+        elif not text:
+            explanations.pop(code, None)
+    return explanations
+
+
 @transaction.atomic
 def report_save(
     *,
@@ -431,19 +463,7 @@ def report_save(
         for name in report.unconfirmed_fields
         if name not in data.confirmed and data.values.get(name) == getattr(report, name)
     ]
-    explanations = dict(report.warning_notes)
-    now = timezone.now().isoformat()
-    for code, text in data.explanations.items():
-        text = (text or "").strip()
-        if text and (explanations.get(code) or {}).get("text") != text:
-            explanations[code] = {
-                "text": text,
-                "source": data.explanation_source,
-                "by": user.get_full_name() or user.username,
-                "at": now,
-            }
-        elif not text:
-            explanations.pop(code, None)
+    explanations = _stored_explanations(report, data, user)
 
     result = checks.check_input(
         campaign=report.campaign,
@@ -509,15 +529,31 @@ def report_save_or_start(
 
 
 def _replace_events(report: SchoolReport, events: list[dict], user: User | None) -> None:
-    existing = {e.pk: e for e in report.events.all()}
-    known = registry.event_ids_by_title() if events else {}
-    keep = set()
+    changed, removed = _events_replaced(
+        report, list(report.events.all()), events, registry.event_ids_by_title() if events else {}
+    )
+    for event in changed:
+        event._history_user = user
+        event.save()
+    for event in removed:
+        event._history_user = user
+        event.delete()
+
+
+def _events_replaced(
+    report: SchoolReport, current: list[ReportEvent], events: list[dict], known: dict[str, int]
+) -> tuple[list[ReportEvent], list[ReportEvent]]:
+    """The events of ``report`` as ``events`` lists them: (events to save, new or changed;
+    events to delete). ``current``: the stored ones; ``known``: the project's events by title."""
+    existing = {e.pk: e for e in current}
+    changed_events: list[ReportEvent] = []
+    keep: set[int] = set()
     for position, item in enumerate(events):
         event = existing.get(item.get("id")) if item.get("id") else None
         if event is None:
             event = ReportEvent(report=report)
         event_id = registry.event_id_for(item["title"], known)
-        changed = (
+        is_changed = (
             event.pk is None
             or any(getattr(event, k) != item[k] for k in ("title", "students", "teachers"))
             or event.position != position
@@ -526,14 +562,11 @@ def _replace_events(report: SchoolReport, events: list[dict], user: User | None)
         event.title, event.students, event.teachers = item["title"], item["students"], item["teachers"]
         event.position = position
         event.event_id = event_id
-        if changed:
-            event._history_user = user
-            event.save()
-        keep.add(event.pk)
-    for pk, event in existing.items():
-        if pk not in keep:
-            event._history_user = user
-            event.delete()
+        if is_changed:
+            changed_events.append(event)
+        if event.pk is not None:
+            keep.add(event.pk)
+    return changed_events, [event for pk, event in existing.items() if pk not in keep]
 
 
 MSG_PAST_ONLY_METHODISTS = "Данные прошлых мониторингов загружают только методисты РЦРО."
@@ -579,3 +612,340 @@ def report_load_accepted(
         defaults={"state": MunicipalityState.ACCEPTED},
     )
     return report
+
+
+# --- Many reports at once (a loaded table) ---------------------------------------------------------
+
+BATCH = 1000  # ids per ``IN (…)`` of the reads, rows per insert or update
+
+
+def _chunks(items: list, size: int = BATCH):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass
+class ImportedReport:
+    """One organisation's report in a loaded table, as the batch services take it.
+
+    ``school`` is saved (its municipality loaded); ``existing`` is its report in the campaign, if
+    any, with ``branch_rows`` and ``events`` prefetched; ``comparison`` what the checks compare it
+    with (read for all the reports at once, :class:`checks.Comparisons`). The services fill
+    ``report`` (the report as it will be stored), ``rows`` (all its branch rows), ``error`` (why it
+    cannot be written: :class:`ReportLocked`, :class:`ReportInvalid` or another
+    :class:`ServiceError`) and ``from_state``.
+    """
+
+    school: School
+    data: ReportInput
+    existing: SchoolReport | None = None
+    comparison: "checks.Comparison | None" = None
+    checked: CheckResult | None = None  # ``data`` checked by the caller with ``comparison`` (not repeated)
+    report: SchoolReport | None = None
+    rows: list[ReportBranch] = field(default_factory=list)
+    error: ServiceError | None = None
+    from_state: str = ""
+    created: bool = False
+    participant: bool = False
+    changed_rows: list[ReportBranch] = field(default_factory=list)
+    saved_events: list[ReportEvent] = field(default_factory=list)
+    removed_events: list[ReportEvent] = field(default_factory=list)
+    events: list[ReportEvent] = field(default_factory=list)
+    state: str = MunicipalityState.COLLECTING  # the municipality's state in the campaign
+    hand_in_errors: CheckResult | None = None  # why the report stays a draft
+    journal: list[tuple] = field(
+        default_factory=list
+    )  # entries to write: (action, from, to, comment, snapshot)
+
+
+@dataclass
+class _BatchContext:
+    """What the batch reads once for all its reports."""
+
+    states: dict[int, str]
+    previous: dict[int, SchoolReport]
+    previous_rows: dict[int, dict[int, ReportBranch]]
+    branches: dict[int, list]
+    participants: set[int]
+    registry: set[int] | None
+    known_events: dict[str, int]
+
+
+def _batch_context(campaign: Campaign, items: list[ImportedReport], *, prefill: bool) -> _BatchContext:
+    from schools.models import Branch
+
+    ids = [item.school.pk for item in items]
+    context = _BatchContext(
+        states=dict(
+            MunicipalityReview.objects.filter(campaign=campaign).values_list("municipality_id", "state")
+        ),
+        previous={},
+        previous_rows={},
+        branches={},
+        participants=set(),
+        registry=registry_pilot_school_ids(campaign.as_of) if prefill else None,
+        known_events=registry.event_ids_by_title(),
+    )
+    through = Campaign.participants.through
+    for chunk in _chunks(ids):
+        context.participants.update(
+            through.objects.filter(campaign_id=campaign.pk, school_id__in=chunk).values_list(
+                "school_id", flat=True
+            )
+        )
+        for branch in Branch.objects.filter(school_id__in=chunk).order_by("name"):
+            context.branches.setdefault(branch.school_id, []).append(branch)
+        if prefill and campaign.previous_id:
+            for report in SchoolReport.objects.filter(
+                campaign_id=campaign.previous_id, school_id__in=chunk
+            ).select_related("system"):
+                context.previous[report.school_id] = report
+            for row in (
+                ReportBranch.objects.filter(
+                    report__campaign_id=campaign.previous_id, report__school_id__in=chunk
+                )
+                .select_related("system")
+                .annotate(_school_id=models.F("report__school_id"))
+            ):
+                context.previous_rows.setdefault(row._school_id, {})[row.branch_id] = row
+    return context
+
+
+def _stage_report(item: ImportedReport, campaign: Campaign, user: User, context: _BatchContext) -> None:
+    """The in-memory part of :func:`report_start`, :func:`report_branch_rows_add` and
+    :func:`report_save` (a full save) for one report of a batch."""
+    school, data = item.school, item.data
+    existing = item.existing
+    if existing is not None:
+        report = existing
+        report.campaign = campaign
+        item.from_state = existing.status
+        rows = list(existing.branch_rows.all())
+        current_events = list(existing.events.all())
+    else:
+        report = SchoolReport(campaign=campaign, school=school, updated_by=user)
+        _prefill_from(
+            report,
+            context.previous.get(school.pk),
+            None if context.registry is None else school.pk in context.registry,
+        )
+        item.created = True
+        rows, current_events = [], []
+    item.report = report
+    item.state = context.states.get(school.municipality_id, MunicipalityState.COLLECTING)
+    refusal = report_edit_refusal(report, state=item.state)
+    if refusal:
+        raise ReportLocked(refusal)
+    report_input_check_bounds(data)
+    branches = context.branches.get(school.pk, [])
+    have = {row.branch_id for row in rows}
+    active = [b for b in branches if b.is_active and b.pk not in have]
+    rows += _rows_for_branches(report, active, context.previous_rows.get(school.pk, {}))
+    have = {row.branch_id for row in rows}
+    named = [b for b in branches if b.pk in data.branches and b.pk not in have]
+    rows += _rows_for_branches(report, named, {})
+    by_branch = {b.pk: b for b in branches}
+    for row in rows:
+        row.branch = by_branch[row.branch_id]
+    rows.sort(key=lambda row: row.branch.name)
+    item.rows = rows
+
+    # A full save checks without the submission rules, which alone depend on the stored report:
+    # the caller's check of the same values and comparison stands.
+    result = item.checked or checks.check_input(
+        campaign=campaign,
+        school_id=school.pk,
+        values=data.values,
+        branches=data.branches,
+        report=report,
+        confirmed=data.confirmed,
+        explanations=data.explanations,
+        raw_input=data.raw_input,
+        comparison=item.comparison,
+    )
+    if result.errors or data.raw_input:
+        raise ReportInvalid(result)
+    report.unconfirmed_fields = [
+        name
+        for name in report.unconfirmed_fields
+        if name not in data.confirmed and data.values.get(name) == getattr(report, name)
+    ]
+    report.warning_notes = _stored_explanations(report, data, user)
+    for name, value in data.values.items():
+        setattr(report, name, value)
+    report.raw_input = {}
+    report.version += 1
+    report.updated_by = user
+    new_rows = {id(row) for row in rows if row.pk is None}
+    for row in rows:
+        values = data.branches.get(row.branch_id)
+        if values and any(getattr(row, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(row, k, v)
+            if id(row) not in new_rows:
+                item.changed_rows.append(row)
+    if data.events is not None:
+        # Rows of a table carry no event ids: the stored events are rewritten in their order.
+        events = [
+            {**event, "id": current_events[i].pk}
+            if i < len(current_events) and not event.get("id")
+            else event
+            for i, event in enumerate(data.events)
+        ]
+        item.saved_events, item.removed_events = _events_replaced(
+            report, current_events, events, context.known_events
+        )
+        removed = {e.pk for e in item.removed_events}
+        item.events = sorted(
+            [e for e in current_events if e.pk not in removed and e not in item.saved_events]
+            + item.saved_events,
+            key=lambda e: e.position,
+        )
+    else:
+        item.events = current_events
+
+
+def reports_stage_imported(*, campaign: Campaign, items: list[ImportedReport], user: User) -> None:
+    """Prepare the reports of a loaded table in memory, as :func:`report_start`,
+    :func:`report_branch_rows_add` and a full :func:`report_save` would leave them: last year's
+    values and the registry for new reports, rows for the school's branches, the checks, the lock
+    rule. Sets each item's ``error`` instead of raising; writes nothing (see
+    :func:`reports_write_imported`). A few queries for all the reports."""
+    context = _batch_context(campaign, items, prefill=True)
+    for item in items:
+        try:
+            _stage_report(item, campaign, user, context)
+        except ServiceError as exc:
+            item.error = exc
+    _participants_stage(campaign, items, context)
+
+
+def _participants_stage(campaign, items, context) -> None:
+    for item in items:
+        item.participant = item.school.pk in context.participants
+
+
+def reports_write_imported(*, campaign: Campaign, items: list[ImportedReport], user: User) -> None:
+    """Write the reports staged by :func:`reports_stage_imported` (or
+    :func:`reports_stage_accepted`) in batches, each new or changed row with its history record;
+    the schools become participants of the campaign. Items with an ``error`` are skipped."""
+    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+    from accounts.history import bulk_history_attrs
+
+    items = [item for item in items if item.error is None]
+    now = timezone.now()
+    missing = {item.school.pk for item in items if not item.participant}
+    if missing:
+        _participants_change(campaign, add=missing, remove=set(), user=user, reason=REASON_REPORT_LOADED)
+
+    def create(objs, model):
+        for chunk in _chunks(objs):
+            bulk_create_with_history(
+                chunk, model, default_user=user, custom_historical_attrs=bulk_history_attrs(model) or None
+            )
+
+    def update(objs, model, fields):
+        for chunk in _chunks(objs):
+            bulk_update_with_history(
+                chunk,
+                model,
+                fields,
+                default_user=user,
+                custom_historical_attrs=bulk_history_attrs(model) or None,
+            )
+
+    report_fields = [
+        *(f.name for f in SchoolReport._meta.concrete_fields if not f.primary_key),
+    ]
+    report_fields = [f for f in report_fields if f not in ("campaign", "school", "created_at")]
+    for item in items:
+        item.report.updated_at = now
+    create([item.report for item in items if item.created], SchoolReport)
+    update([item.report for item in items if not item.created], SchoolReport, report_fields)
+    for item in items:
+        report = item.report
+        if report is None:  # staged items all have their report
+            continue
+        for row in item.rows:
+            row.report = report
+        for event in item.saved_events:
+            event.report = report
+    create([row for item in items for row in item.rows if row.pk is None], ReportBranch)
+    update([row for item in items for row in item.changed_rows], ReportBranch, list(BRANCH_FIELDS))
+    create([e for item in items for e in item.saved_events if e.pk is None], ReportEvent)
+    update(
+        [e for item in items for e in item.saved_events if e.pk is not None],
+        ReportEvent,
+        ["title", "students", "teachers", "position", "event"],
+    )
+    removed = [e for item in items for e in item.removed_events]
+    for event in removed:  # rare: a shorter list of events than stored
+        event._history_user = user
+        event.delete()
+
+
+def reports_stage_accepted(*, campaign: Campaign, items: list[ImportedReport], user: User) -> None:
+    """:func:`report_load_accepted` for many reports, in memory (then :func:`reports_write_imported`
+    and :func:`reviews_accept_loaded`)."""
+    context = _batch_context(campaign, items, prefill=False)
+    for item in items:
+        try:
+            report_input_check_bounds(item.data)
+            if not user.is_regional:
+                raise ReportLocked(MSG_PAST_ONLY_METHODISTS)
+            if item.existing is not None:
+                raise ReportLocked(MSG_REPORT_EXISTS.format(campaign=campaign))
+        except ServiceError as exc:
+            item.error = exc
+            continue
+        data = item.data
+        report = SchoolReport(
+            campaign=campaign, school=item.school, status=ReportStatus.APPROVED, updated_by=user
+        )
+        for name, value in data.values.items():
+            setattr(report, name, value)
+        now = timezone.now().isoformat()
+        report.warning_notes = {
+            code: {
+                "text": text,
+                "source": data.explanation_source,
+                "by": user.get_full_name() or user.username,
+                "at": now,
+            }
+            for code, text in data.explanations.items()
+            if (text or "").strip()
+        }
+        item.report, item.created = report, True
+        by_branch = {b.pk: b for b in context.branches.get(item.school.pk, [])}
+        item.rows = [
+            ReportBranch(report=report, branch=by_branch.get(bid), branch_id=bid, **values)
+            if by_branch.get(bid)
+            else ReportBranch(report=report, branch_id=bid, **values)
+            for bid, values in data.branches.items()
+        ]
+        if data.events:
+            item.saved_events, _ = _events_replaced(report, [], data.events, context.known_events)
+        item.events = item.saved_events
+    _participants_stage(campaign, items, context)
+
+
+def reviews_accept_loaded(*, campaign: Campaign, municipality_ids) -> None:
+    """The municipalities of a past campaign's loaded reports are accepted (two queries)."""
+    ids = set(municipality_ids)
+    if not ids:
+        return
+    MunicipalityReview.objects.filter(campaign=campaign, municipality_id__in=ids).exclude(
+        state=MunicipalityState.ACCEPTED
+    ).update(state=MunicipalityState.ACCEPTED, updated_at=timezone.now())
+    have = set(
+        MunicipalityReview.objects.filter(campaign=campaign, municipality_id__in=ids).values_list(
+            "municipality_id", flat=True
+        )
+    )
+    MunicipalityReview.objects.bulk_create(
+        [
+            MunicipalityReview(campaign=campaign, municipality_id=pk, state=MunicipalityState.ACCEPTED)
+            for pk in sorted(ids - have)
+        ]
+    )

@@ -22,6 +22,7 @@ from core.transitions import (  # noqa: F401 - the engine's messages stay import
     Workflow,
     apply_transition,
     perform,
+    stage_transition,
 )
 
 from .checks import check_saved_report
@@ -85,11 +86,13 @@ def can_review(user: User, school) -> bool:
     return reviews_municipality(user, school.municipality)
 
 
-def review_refusal(report: SchoolReport) -> str | None:
-    """Why a reviewer cannot act on the report now (campaign closed, municipality handed over)."""
+def review_refusal(report: SchoolReport, *, state: str | None = None) -> str | None:
+    """Why a reviewer cannot act on the report now (campaign closed, municipality handed over).
+    ``state``: the municipality's state when it was read ahead (many reports)."""
     if report.campaign.status == Campaign.Status.CLOSED:
         return MSG_CAMPAIGN_CLOSED
-    state = municipality_state(report.campaign_id, report.school.municipality_id)
+    if state is None:
+        state = municipality_state(report.campaign_id, report.school.municipality_id)
     if state in (MunicipalityState.SUBMITTED, MunicipalityState.ACCEPTED):
         return MSG_MUN_WRONG_STATE.format(state=MunicipalityState(state).label)
     return None
@@ -448,3 +451,113 @@ def report_record_import(*, report_id: int, user: User, from_state: str, comment
         actor=user,
         comment=comment,
     )
+
+
+def reports_load_imported(
+    *,
+    campaign: Campaign,
+    items,
+    user: User,
+    notes: dict[int, str],
+    comments: dict[int, str],
+    past: bool = False,
+    write: bool = True,
+) -> None:
+    """Many reports of a loaded table at once, as :func:`monitoring.services.report_save` (a full
+    save), :func:`report_hand_in_imported` and :func:`report_record_import` would leave them one
+    by one, in a number of queries that does not grow with the table (reads by batches, writes by
+    batches, each written row with its history record).
+
+    ``items`` are :class:`monitoring.services.ImportedReport`; ``notes`` and ``comments`` give, by
+    school id, the journal comment of the hand-in and of the import entry. Items that cannot be
+    written get their ``error``; when any has one, nothing is written (the caller rolls back).
+    An item whose report does not pass the submission check stays a draft: its ``hand_in_errors``
+    holds the check's result. ``past``: a campaign not collecting, whose reports are loaded as
+    accepted (:func:`monitoring.services.report_load_accepted`), without a hand-in. Without
+    ``write`` everything is decided (errors, outcomes) but nothing is written: a preview.
+    """
+    from .comments import reports_comments_resolve
+    from .services import (
+        ImportedReport,
+        reports_stage_accepted,
+        reports_stage_imported,
+        reports_write_imported,
+        reviews_accept_loaded,
+    )
+
+    batch: list[ImportedReport] = list(items)
+    stage = reports_stage_accepted if past else reports_stage_imported
+    stage(campaign=campaign, items=batch, user=user)
+    if any(item.error is not None for item in batch):
+        return
+    if past:
+        for item in batch:
+            item.journal = [
+                (WorkflowEvent.Action.IMPORT, "", item.report.status, comments.get(item.school.pk, ""), {})
+            ]
+        if not write:
+            return
+        reports_write_imported(campaign=campaign, items=batch, user=user)
+        reviews_accept_loaded(campaign=campaign, municipality_ids={i.school.municipality_id for i in batch})
+        _journal_imported(campaign, batch, user)
+        return
+    submitted: list[SchoolReport] = []
+    for item in batch:
+        report = item.report
+        report.school = item.school
+        entries = []
+        result = check_saved_report(
+            report, for_submission=True, comparison=item.comparison, branch_rows=item.rows
+        )
+        if result.errors:
+            item.hand_in_errors = result
+        else:
+            note = notes.get(item.school.pk, "")
+            if report.status != ReportStatus.SUBMITTED:
+                from_state = report.status
+                stage_transition(REPORT_WORKFLOW, "submit", obj=report, user=user, comment=note)
+                snapshot = report_snapshot(report, branch_rows=item.rows, events=item.events)
+                entries.append((WorkflowEvent.Action.SUBMIT, from_state, report.status, note, snapshot))
+                if item.existing is not None:
+                    submitted.append(report)
+            if (user.is_regional or can_review(user, item.school)) and not review_refusal(
+                report, state=item.state
+            ):
+                from_state = report.status
+                stage_transition(REPORT_WORKFLOW, "approve", obj=report, user=user, comment=note)
+                entries.append((WorkflowEvent.Action.APPROVE, from_state, report.status, note, {}))
+        entries.append(
+            (
+                WorkflowEvent.Action.IMPORT,
+                item.from_state,
+                report.status,
+                comments.get(item.school.pk, ""),
+                {},
+            )
+        )
+        item.journal = entries
+    if not write:
+        return
+    reports_write_imported(campaign=campaign, items=batch, user=user)
+    _journal_imported(campaign, batch, user)
+    reports_comments_resolve(report_ids=[r.pk for r in submitted], user=user)
+
+
+def _journal_imported(campaign: Campaign, batch, user: User) -> None:
+    journal: list[WorkflowEvent] = []
+    for item in batch:
+        for action, from_state, to_state, comment, snapshot in item.journal:
+            journal.append(
+                WorkflowEvent(
+                    campaign_id=campaign.pk,
+                    report=item.report,
+                    municipality_id=item.school.municipality_id,
+                    action=action,
+                    from_state=from_state,
+                    to_state=to_state,
+                    actor=user,
+                    comment=comment,
+                    snapshot=snapshot,
+                )
+            )
+    WorkflowEvent.objects.bulk_create(journal, batch_size=1000)

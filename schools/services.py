@@ -4,7 +4,9 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
+from accounts.history import bulk_history_attrs
 from accounts.models import User
 
 from .models import Branch, Municipality, School
@@ -54,6 +56,94 @@ def branch_create(*, school: School, name: str, address: str = "", user: User) -
     branch = Branch(school=school, name=name.strip(), address=address.strip())
     _save(branch, user)
     return branch
+
+
+MSG_NAME_TAKEN = "Организация «{name}» уже есть в МО «{municipality}»."
+MSG_BRANCH_NAME_TAKEN = "Филиал «{name}» у организации «{school}» уже есть."
+
+
+class SchoolsRefused(SchoolError):
+    """Some of the organisations or branches registered together cannot be: ``problems`` lists
+    (position in the given list, message) for each of them; nothing is written."""
+
+    def __init__(self, problems: list[tuple[int, str]]):
+        self.problems = problems
+        super().__init__("; ".join(message for _, message in problems))
+
+
+def _validate_many(objs) -> list[tuple[int, str]]:
+    """Field checks of unsaved objects, without a query per object (uniqueness is checked by the
+    callers for the whole batch at once)."""
+    problems = []
+    for index, obj in enumerate(objs):
+        try:
+            obj.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            problems.append((index, "; ".join(exc.messages)))
+    return problems
+
+
+@transaction.atomic
+def schools_create_many(*, entries, user: User) -> list[School]:
+    """Register many organisations at once (a loaded table names them): ``entries`` are
+    (municipality, short name, address). A few queries whatever their number; each gets its
+    history record. Raises :class:`SchoolsRefused` and writes nothing when any cannot be."""
+    schools = [
+        School(municipality=municipality, short_name=name.strip(), address=address.strip())
+        for municipality, name, address in entries
+    ]
+    if not schools:
+        return []
+    _require_regional(user)
+    problems = _validate_many(schools)
+    taken = set(
+        School.objects.filter(
+            municipality_id__in={s.municipality_id for s in schools},
+            short_name__in={s.short_name for s in schools},
+        ).values_list("municipality_id", "short_name")
+    )
+    seen = set()
+    for index, school in enumerate(schools):
+        key = (school.municipality_id, school.short_name)
+        if key in taken or key in seen:
+            problems.append(
+                (index, MSG_NAME_TAKEN.format(name=school.short_name, municipality=school.municipality))
+            )
+        seen.add(key)
+    if problems:
+        raise SchoolsRefused(sorted(problems))
+    return bulk_create_with_history(
+        schools, School, default_user=user, custom_historical_attrs=bulk_history_attrs(School) or None
+    )
+
+
+@transaction.atomic
+def branches_create_many(*, entries, user: User) -> list[Branch]:
+    """Register many branches at once: ``entries`` are (school, name, address). Like
+    :func:`schools_create_many`."""
+    branches = [
+        Branch(school=school, name=name.strip(), address=address.strip()) for school, name, address in entries
+    ]
+    if not branches:
+        return []
+    _require_regional(user)
+    problems = _validate_many(branches)
+    taken = set(
+        Branch.objects.filter(
+            school_id__in={b.school_id for b in branches}, name__in={b.name for b in branches}
+        ).values_list("school_id", "name")
+    )
+    seen = set()
+    for index, branch in enumerate(branches):
+        key = (branch.school_id, branch.name)
+        if key in taken or key in seen:
+            problems.append((index, MSG_BRANCH_NAME_TAKEN.format(name=branch.name, school=branch.school)))
+        seen.add(key)
+    if problems:
+        raise SchoolsRefused(sorted(problems))
+    return bulk_create_with_history(
+        branches, Branch, default_user=user, custom_historical_attrs=bulk_history_attrs(Branch) or None
+    )
 
 
 UPDATABLE = ("short_name", "full_name", "address", "external_code")

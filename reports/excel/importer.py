@@ -147,13 +147,16 @@ class Appendix1Import:
                 if progress is not None:
                     progress(40)
                 if not result.errors:
-                    # Applied even for a dry run, then rolled back: the preview shows what the
-                    # services would refuse (a locked report, a failed submission check).
+                    # A dry run goes through the same services, which decide everything in memory
+                    # before they write: the preview shows what they would refuse (a locked report,
+                    # a failed submission check); only the reports' writes are left out, and the
+                    # rest is rolled back.
                     applier.apply(
                         planned,
                         progress=None
                         if progress is None
                         else lambda done, total: progress(40 + int(59 * done / max(total, 1))),
+                        write=not dry_run,
                     )
                 if result.errors or dry_run:
                     raise _Rollback

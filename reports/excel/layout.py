@@ -72,16 +72,6 @@ def split_name_address(text: str) -> tuple[str, str]:
     return text[: match.start()].strip(), text[match.end() :].strip()
 
 
-def name_splits(text: str) -> list[tuple[str, str]]:
-    """Every way to read «name, address» at a comma, the longest name first (the whole text
-    first): for a name that itself carries an address («МАОУ СОШ № 5 г. Томска, ул. Ленина, 1») or
-    an address that does not start as ``split_name_address`` expects. The reader takes the first
-    name it knows."""
-    text = " ".join(str(text or "").split())
-    parts = text.split(", ")
-    return [(", ".join(parts[:i]), ", ".join(parts[i:])) for i in range(len(parts), 0, -1)]
-
-
 # --- person and contacts (columns 6, 7, 22, 23) ----------------------------------------------------
 
 

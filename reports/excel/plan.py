@@ -5,9 +5,11 @@ error with its row and column. Nothing is written here.
 
 from dataclasses import dataclass, field
 
-from monitoring.checks import Comparisons, check_input
-from monitoring.models import Campaign, SchoolReport
-from monitoring.rules import Finding
+from django.db.models import Prefetch
+
+from monitoring.checks import Comparison, Comparisons, check_input
+from monitoring.models import Campaign, ReportBranch, SchoolReport
+from monitoring.rules import CheckResult, Finding
 from schools.models import Branch, Municipality, School
 
 from . import layout
@@ -134,6 +136,8 @@ class PlannedSchool:
     events: list[dict] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
     previous: dict | None = None
+    comparison: Comparison | None = None
+    checked: CheckResult | None = None
     existing: SchoolReport | None = None
     report: PlannedReport | None = None
 
@@ -153,15 +157,25 @@ class PlanBuilder:
     def build(self, rows: list[RawRow], result: ImportResult) -> list[PlannedSchool]:
         self.result = result
         self.index = OrganisationIndex()
-        self.comparisons = Comparisons.for_whole_campaign(self.campaign)
-        self.existing = {
-            r.school_id: r
-            for r in SchoolReport.objects.filter(campaign=self.campaign)
-            .select_related("system", "campaign", "school")
-            .prefetch_related("branch_rows", "events")
-        }
         self._respelled: dict[tuple, Respelling] = {}
         groups = self._groups(rows)
+        self.index.load_organisations(self._named_municipality_ids(groups))
+        # Last year's values, the registry and the vendors' figures of the schools the table names,
+        # and their reports in the campaign: read once, by batches of schools.
+        ids = self._known_school_ids(groups)
+        self.comparisons = Comparisons(self.campaign, school_ids=ids)
+        self.existing = {}
+        for start in range(0, len(ids), 1000):
+            self.existing.update(
+                (r.school_id, r)
+                for r in SchoolReport.objects.filter(
+                    campaign=self.campaign, school_id__in=ids[start : start + 1000]
+                )
+                .select_related("system", "campaign", "school")
+                .prefetch_related(
+                    Prefetch("branch_rows", queryset=ReportBranch.objects.select_related("system")), "events"
+                )
+            )
         if not groups and not result.errors:
             self._error(0, None, MSG_EMPTY)
         seen: dict[tuple, int] = {}
@@ -192,6 +206,28 @@ class PlanBuilder:
                     continue
                 groups[-1][1].append(raw)
         return groups
+
+    def _named_municipality_ids(self, groups) -> set[int]:
+        ids = {self.municipality.pk} if self.municipality is not None else set()
+        for raw, _ in groups:
+            value = text(raw.cells.get(2))
+            found = self.index.municipality(value) if value else None
+            if found is not None:
+                ids.add(found.pk)
+        return ids
+
+    def _known_school_ids(self, groups) -> list[int]:
+        """The registered organisations the table names (matched silently: errors come later)."""
+        ids = []
+        for raw, _ in groups:
+            value = text(raw.cells.get(2))
+            municipality = self.index.municipality(value) if value else self.municipality
+            if municipality is None:
+                continue
+            school, _, _ = self.index.school_written(municipality, text(raw.cells.get(3)))
+            if school is not None:
+                ids.append(school.pk)
+        return sorted(set(ids))
 
     def _note_respelling(self, row, column, written, known):
         found = respelling(row, column, written, known)
@@ -247,14 +283,9 @@ class PlanBuilder:
         self._check_formulas(raw)
         municipality = self._municipality_of(raw)
         written = text(raw.cells.get(3))
-        name, address = layout.split_name_address(written)
         if municipality is None:
             return None
-        school = self.index.school(municipality, name)
-        if school is None:
-            school, name, address = _known_name(
-                written, lambda n: self.index.school(municipality, n), (None, name, address)
-            )
+        school, name, address = self.index.school_written(municipality, written)
         if school is None and not self.create_missing:
             self._error(raw.number, 3, MSG_UNKNOWN_SCHOOL.format(name=name, municipality=municipality.name))
             return None
@@ -317,13 +348,7 @@ class PlanBuilder:
 
     def _branch(self, raw, school, municipality, school_name) -> PlannedBranch | None:
         self._check_formulas(raw)
-        written = text(raw.cells.get(4))
-        name, address = layout.split_name_address(written)
-        branch = self.index.branch(school, name)
-        if branch is None and school is not None:
-            branch, name, address = _known_name(
-                written, lambda n: self.index.branch(school, n), (None, name, address)
-            )
+        branch, name, address = self.index.branch_written(school, text(raw.cells.get(4)))
         if branch is None:
             if not self.create_missing:
                 self._error(
@@ -349,7 +374,7 @@ class PlanBuilder:
     def _check(self, raw, item: PlannedSchool) -> None:
         school = item.school
         comparison = self.comparisons.for_school(school.pk if school else None)
-        item.previous = comparison.previous
+        item.previous, item.comparison = comparison.previous, comparison
         result = check_input(
             campaign=self.campaign,
             school_id=school.pk if school else None,
@@ -357,6 +382,7 @@ class PlanBuilder:
             branches={b.key: b.values for b in item.branches},
             comparison=comparison,
         )
+        item.checked = result
         rows_of_branches = {b.key: b.row for b in item.branches}
         for finding in result.errors:
             row = rows_of_branches.get(finding.branch_id, raw.number) if finding.branch_id else raw.number
@@ -393,18 +419,18 @@ class PlanBuilder:
         if not self.campaign.previous_id:
             return []
         listed = {p.school.pk for p in planned if p.school is not None}
-        previous = Campaign.objects.get(pk=self.campaign.previous_id).participants.select_related(
-            "municipality"
-        )
+        previous = School.objects.filter(campaigns=self.campaign.previous_id)
         if self.municipality is not None:
             previous = previous.filter(municipality=self.municipality)
+        rows = previous.order_by("municipality__sort_order", "short_name").values_list(
+            "pk", "municipality__name", "short_name", "closed_on"
+        )
         return [
             MissingOrganisation(
-                s.municipality.name,
-                s.short_name,
-                MISSING_CLOSED.format(date=f"{s.closed_on:%d.%m.%Y}") if s.closed_on else "",
+                municipality, name, MISSING_CLOSED.format(date=f"{closed_on:%d.%m.%Y}") if closed_on else ""
             )
-            for s in previous.exclude(pk__in=listed).order_by("municipality__sort_order", "short_name")
+            for pk, municipality, name, closed_on in rows
+            if pk not in listed
         ]
 
 
@@ -429,13 +455,3 @@ def _changed(report, values, branches: list[PlannedBranch], events) -> bool:
                 return True
     current_events = [(e.title, e.students, e.teachers) for e in report.events.all()]
     return current_events != [(e["title"], e["students"], e["teachers"]) for e in events]
-
-
-def _known_name(written: str, find, otherwise: tuple):
-    """(found, name, address) for the first reading of ``written`` as «name, address» whose name
-    ``find`` knows (``layout.name_splits``); ``otherwise`` when none is known."""
-    for name, address in layout.name_splits(written):
-        found = find(name)
-        if found is not None:
-            return found, name, address
-    return otherwise

@@ -5,8 +5,10 @@ helpers that turn a cell into text or a whole number with a message saying what 
 """
 
 from dataclasses import dataclass
+from xml.parsers import expat
 
 import openpyxl
+from openpyxl.utils.datetime import from_excel, from_ISO8601
 
 from core.bounds import (
     CELL_MAX,
@@ -110,38 +112,152 @@ def read_workbook(fileobj, file_name: str) -> list[RawRow]:
     return rows
 
 
+class _SheetReader:
+    """The cells of a sheet's XML, read with expat handlers (no element tree, no cell objects):
+    the values as openpyxl's data-only reading gives them, and :class:`FormulaWithoutValue` for a
+    formula whose value was never saved. Declarations (DTDs, entities) are refused."""
+
+    def __init__(self, shared_strings, date_formats, timedelta_formats, epoch, limit: int):
+        self.shared = shared_strings
+        self.date_formats, self.timedelta_formats, self.epoch = date_formats, timedelta_formats, epoch
+        self.limit = limit
+        self.rows: list[tuple[int, list]] = []
+        self.row_number = 0
+        self.values: list = []
+        self.col = 0
+        self.cell_type = "n"
+        self.style = 0
+        self.formula = False
+        self.text: list[str] | None = None
+        self.value_text: str | None = None
+        self.inline: list[str] | None = None
+
+    @staticmethod
+    def _local(name: str) -> str:
+        return name.rpartition(" ")[2]
+
+    def start(self, name, attrs):
+        tag = self._local(name)
+        if tag == "c":
+            ref = attrs.get("r")
+            self.col = _column_of(ref) if ref else self.col + 1
+            self.cell_type = attrs.get("t", "n")
+            self.style = int(attrs.get("s") or 0)
+            self.formula = False
+            self.value_text = None
+            self.inline = None
+        elif tag == "v":
+            self.text = []
+        elif tag == "f":
+            self.formula = True
+        elif tag == "is":
+            self.inline = []
+        elif tag == "t" and self.inline is not None:
+            self.text = []
+        elif tag == "row":
+            ref = attrs.get("r")
+            self.row_number = int(ref) if ref else self.row_number + 1
+            if self.row_number > self.limit:
+                raise WorkbookUnreadable(MSG_TOO_MANY_ROWS.format(max=num(IMPORT_MAX_ROWS)))
+            self.values = [None] * LAST_COLUMN
+            self.col = 0
+
+    def end(self, name):
+        tag = self._local(name)
+        if tag == "v" and self.text is not None:
+            self.value_text = "".join(self.text)
+            self.text = None
+        elif tag == "t" and self.inline is not None and self.text is not None:
+            self.inline.append("".join(self.text))
+            self.text = None
+        elif tag == "c":
+            if 1 <= self.col <= LAST_COLUMN:
+                self.values[self.col - 1] = self._value()
+        elif tag == "row":
+            self.rows.append((self.row_number, self.values))
+
+    def chars(self, data):
+        if self.text is not None:
+            self.text.append(data)
+
+    def _value(self):
+        kind, raw = self.cell_type, self.value_text or None
+        if kind == "inlineStr":
+            return "".join(self.inline) if self.inline is not None else None
+        if raw is None:
+            return FormulaWithoutValue() if self.formula else None
+        if kind == "n":
+            number = float(raw) if "." in raw or "E" in raw or "e" in raw else int(raw)
+            if self.style in self.date_formats:
+                try:
+                    return from_excel(number, self.epoch, timedelta=self.style in self.timedelta_formats)
+                except (OverflowError, ValueError):
+                    return "#VALUE!"
+            return number
+        if kind == "s":
+            return self.shared[int(raw)]
+        if kind == "b":
+            return bool(int(raw))
+        if kind == "d":
+            return from_ISO8601(raw)
+        return raw  # "str" (a formula's text) and "e" (an error such as #DIV/0!)
+
+
+def _refuse_declarations(*_args):
+    raise WorkbookUnreadable(MSG_BROKEN_FILE)
+
+
+def _column_of(ref: str) -> int:
+    col = 0
+    for ch in ref:
+        if "A" <= ch <= "Z":
+            col = col * 26 + ord(ch) - 64
+        else:
+            break
+    return col
+
+
+def _sheet_rows(book, limit: int) -> list[tuple[int, list]]:
+    """(sheet row number, the values of columns 1…LAST_COLUMN) of the first sheet's rows, in one
+    pass (rows missing from the file are skipped: they are empty)."""
+    sheet = book.worksheets[0]
+    reader = _SheetReader(
+        sheet._shared_strings, book._date_formats, book._timedelta_formats, book.epoch, limit
+    )
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.buffer_text = True
+    parser.StartElementHandler = reader.start
+    parser.EndElementHandler = reader.end
+    parser.CharacterDataHandler = reader.chars
+    parser.StartDoctypeDeclHandler = _refuse_declarations
+    parser.EntityDeclHandler = _refuse_declarations
+    with sheet._get_source() as source:
+        parser.ParseFile(source)
+    return reader.rows
+
+
 def _read_rows(fileobj) -> list[RawRow]:
     limit = IMPORT_MAX_ROWS + HEADER_ROWS_MAX
-    declared = row_count(fileobj)
-    if declared is not None and declared > limit:
-        raise WorkbookUnreadable(MSG_TOO_MANY_ROWS.format(max=num(IMPORT_MAX_ROWS)))
-    formulas_book = openpyxl.load_workbook(fileobj, read_only=True, data_only=False)
-    fileobj.seek(0)
-    values_book = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
+    book = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
     try:
-        pairs = zip(
-            formulas_book.worksheets[0].iter_rows(min_col=1, max_col=LAST_COLUMN),
-            values_book.worksheets[0].iter_rows(min_col=1, max_col=LAST_COLUMN, values_only=True),
-            strict=False,
-        )
+        declared = book.worksheets[0].max_row
+        if declared is not None and declared > limit:
+            raise WorkbookUnreadable(MSG_TOO_MANY_ROWS.format(max=num(IMPORT_MAX_ROWS)))
         rows: list[RawRow] = []
         found = False
-        for index, (formula_cells, values) in enumerate(pairs, start=1):
+        for index, values in _sheet_rows(book, limit):
             if index > limit or len(rows) > IMPORT_MAX_ROWS:  # the dimension may be missing or wrong
                 raise WorkbookUnreadable(MSG_TOO_MANY_ROWS.format(max=num(IMPORT_MAX_ROWS)))
-            values = list(values) + [None] * (LAST_COLUMN - len(values))
             if not found:
                 found = _is_number_row(values)
                 continue
             cells = {}
-            for col, (cell, value) in enumerate(zip(formula_cells, values, strict=False), start=1):
-                no_value = getattr(cell, "data_type", None) == "f" and value is None
-                problem = cell_problem(value)
-                cells[col] = FormulaWithoutValue() if no_value else BadCell(problem) if problem else value
+            for col, value in enumerate(values, start=1):
+                problem = None if isinstance(value, FormulaWithoutValue) else cell_problem(value)
+                cells[col] = BadCell(problem) if problem else value
             rows.append(RawRow(index, cells))
     finally:
-        formulas_book.close()
-        values_book.close()
+        book.close()
     if not found:
         raise WorkbookUnreadable(MSG_NO_NUMBER_ROW)
     return rows

@@ -486,3 +486,39 @@ def test_new_organisations_registered_through_services_with_history(world, tmp_p
     assert row.history.first().history_user == world.methodist
     assert target.participants.filter(pk=school.pk).exists()
     assert WorkflowEvent.objects.filter(report__school=school, action="import").count() == 1
+
+
+def test_round_trip_of_names_that_carry_commas_and_addresses(world, tmp_path):
+    """Names written with an address inside them («…, ул. Ленина, д. 1») and then the address
+    itself come back to the same organisations and branches, not as new ones."""
+    from tests.factories import report
+
+    school = School.objects.create(
+        municipality=world.mun_x,
+        short_name="МАОУ СОШ № 5 г. Томска, ул. Ленина, д. 1",
+        address="634050, г. Томск, ул. Ленина, д. 1",
+    )
+    branch = Branch.objects.create(school=school, name="Филиал, с. Кафтанчиково", address="д. Берёзкино")
+    bare = School.objects.create(municipality=world.mun_x, short_name="МБОУ «СОШ № 6», п. Светлый")
+    source = campaign("2017")
+    for each in (school, bare):
+        r = report(source, each, status="approved")
+    ReportBranch.objects.create(
+        report=SchoolReport.objects.get(campaign=source, school=school),
+        branch=branch,
+        system=r.system,
+        responsible_name="Сидорова Вера Павловна",
+        responsible_phone="55-01-01",
+    )
+    path = tmp_path / "src.xlsx"
+    write_appendix1(path, user=world.methodist, campaign=source)
+    target = campaign("empty", participants=[])
+    result = _run(path, world.methodist, target, dry_run=False, create_missing=True)
+    assert result.errors == [] and result.new_organisations == []
+    assert set(SchoolReport.objects.filter(campaign=target).values_list("school_id", flat=True)) == {
+        school.pk,
+        bare.pk,
+    }
+    copy = SchoolReport.objects.get(campaign=target, school=school)
+    assert copy.branch_rows.get().responsible_name == "Сидорова Вера Павловна"
+    assert School.objects.count() == 6 and Branch.objects.count() == 3
