@@ -34,18 +34,26 @@ class Comparisons:
     """Comparisons for many schools of one campaign: the registry is read once, last year's reports
     once for ``school_ids`` (or one query per school asked for, when they are not known ahead)."""
 
-    def __init__(self, campaign: Campaign, school_ids: Iterable[int] | None = None, *, previous: bool = True):
+    def __init__(
+        self,
+        campaign: Campaign,
+        school_ids: Iterable[int] | None = None,
+        *,
+        previous: bool = True,
+        one_query: bool = False,
+    ):
+        """``one_query``: each read in one query, not in batches of ``BATCH`` schools (a page that
+        must make the same number of queries at any size)."""
         self.campaign = campaign
+        self.one_query = one_query
         self.registry = services.registry_pilot_school_ids(campaign.as_of)
         self._previous: dict[int, dict | None] = {}
         self._vendor: dict[int, dict | None] = {}
         self._complete = False
         if school_ids is not None:
             ids = list(school_ids)
-            ids = list(school_ids)
             self._vendor = dict.fromkeys(ids)
-            for start in range(0, len(ids), BATCH):  # a query per batch of schools, not per school
-                chunk = ids[start : start + BATCH]
+            for chunk in self._chunks(ids):  # a query per batch of schools, not per school
                 self._vendor.update(
                     (pk, vendor_figures(c)) for pk, c in nearest_counts(chunk, campaign.as_of).items()
                 )
@@ -58,12 +66,15 @@ class Comparisons:
         self._previous.update(dict.fromkeys(ids))
         if not self.campaign.previous_id:
             return
-        for start in range(0, len(ids), BATCH):
-            chunk = ids[start : start + BATCH]
+        for chunk in self._chunks(ids):
             for report in SchoolReport.objects.filter(
                 campaign_id=self.campaign.previous_id, school_id__in=chunk
             ).select_related("system"):
                 self._previous[report.school_id] = services.report_values(report)
+
+    def _chunks(self, ids: list[int]) -> Iterable[list[int]]:
+        size = max(1, len(ids)) if self.one_query else BATCH
+        return (ids[start : start + size] for start in range(0, len(ids), size))
 
     def registry_answer(self, school_id: int) -> bool | None:
         """Whether the registry lists the school (None when no registry is kept)."""

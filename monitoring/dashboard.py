@@ -304,7 +304,7 @@ def _warnings(
     queries for all the reports missing from it) and kept there."""
     if not reports:
         return {}
-    comparisons = Comparisons(campaign, [r["school_id"] for r in reports], previous=False)
+    comparisons = Comparisons(campaign, [r["school_id"] for r in reports], previous=False, one_query=True)
     digests = _digests(reports, previous, comparisons)
     key = WARNINGS_KEY.format(campaign=campaign.pk, municipality=municipality.pk)
     kept: dict[int, tuple[str, int]] = cache.get(key) or {}
