@@ -573,16 +573,8 @@ MSG_PAST_ONLY_METHODISTS = "Данные прошлых мониторингов
 MSG_REPORT_EXISTS = "В мониторинге «{campaign}» уже есть отчёт этой организации."
 
 
-@transaction.atomic
-def report_load_accepted(
-    *, campaign: Campaign, school: School, data: ReportInput, user: User
-) -> SchoolReport:
-    """Load a closed campaign's report from an old table, as accepted, for year-over-year comparison."""
-    report_input_check_bounds(data)
-    if not user.is_regional:
-        raise ReportLocked(MSG_PAST_ONLY_METHODISTS)
-    if SchoolReport.objects.filter(campaign=campaign, school=school).exists():
-        raise ReportLocked(MSG_REPORT_EXISTS.format(campaign=campaign))
+def _accepted_report(campaign: Campaign, school: School, data: ReportInput, user: User) -> SchoolReport:
+    """A past campaign's report as an old table gives it (accepted, explanations noted), unsaved."""
     report = SchoolReport(campaign=campaign, school=school, status=ReportStatus.APPROVED, updated_by=user)
     for name, value in data.values.items():
         setattr(report, name, value)
@@ -597,6 +589,20 @@ def report_load_accepted(
         for code, text in data.explanations.items()
         if (text or "").strip()
     }
+    return report
+
+
+@transaction.atomic
+def report_load_accepted(
+    *, campaign: Campaign, school: School, data: ReportInput, user: User
+) -> SchoolReport:
+    """Load a closed campaign's report from an old table, as accepted, for year-over-year comparison."""
+    report_input_check_bounds(data)
+    if not user.is_regional:
+        raise ReportLocked(MSG_PAST_ONLY_METHODISTS)
+    if SchoolReport.objects.filter(campaign=campaign, school=school).exists():
+        raise ReportLocked(MSG_REPORT_EXISTS.format(campaign=campaign))
+    report = _accepted_report(campaign, school, data, user)
     report._history_user = user
     report.save()
     ensure_participant(campaign=campaign, school=school, user=user)
@@ -900,22 +906,7 @@ def reports_stage_accepted(*, campaign: Campaign, items: list[ImportedReport], u
             item.error = exc
             continue
         data = item.data
-        report = SchoolReport(
-            campaign=campaign, school=item.school, status=ReportStatus.APPROVED, updated_by=user
-        )
-        for name, value in data.values.items():
-            setattr(report, name, value)
-        now = timezone.now().isoformat()
-        report.warning_notes = {
-            code: {
-                "text": text,
-                "source": data.explanation_source,
-                "by": user.get_full_name() or user.username,
-                "at": now,
-            }
-            for code, text in data.explanations.items()
-            if (text or "").strip()
-        }
+        report = _accepted_report(campaign, item.school, data, user)
         item.report, item.created = report, True
         by_branch = {b.pk: b for b in context.branches.get(item.school.pk, [])}
         item.rows = [
