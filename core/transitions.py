@@ -119,6 +119,69 @@ class Workflow:
         return getattr(obj, f"get_{self.state_field}_display")()
 
 
+def stamp_submitted(obj, **_) -> list[str]:
+    """``apply`` of a submission: the time it was submitted (``submitted_at``)."""
+    from django.utils import timezone
+
+    obj.submitted_at = timezone.now()
+    return ["submitted_at"]
+
+
+def _clear_return_comment(obj, **_) -> list[str]:
+    obj.return_comment = ""
+    return ["return_comment"]
+
+
+def _keep_return_comment(obj, *, comment: str, **_) -> list[str]:
+    obj.return_comment = comment
+    return ["return_comment"]
+
+
+def review_cycle(
+    *,
+    submitter: Refusal,
+    reviewer: Refusal,
+    validate: Callable[..., None] | None,
+    actions: Any,
+) -> dict[str, Transition]:
+    """The submit / approve / return transitions of a report that keeps its ``submitted_at`` and
+    the reviewer's ``return_comment`` (``actions``: the journal's choices with SUBMIT, APPROVE and
+    RETURN). The coordinator submits a draft or returned report; the reviewer approves a submitted
+    one or returns a submitted or approved one with a comment; approval and return notify."""
+    from .models import ReportStatus
+
+    return {
+        "submit": Transition(
+            name="submit",
+            sources=(ReportStatus.DRAFT, ReportStatus.RETURNED),
+            target=ReportStatus.SUBMITTED,
+            permission=submitter,
+            validate=validate,
+            apply=stamp_submitted,
+            action=actions.SUBMIT,
+        ),
+        "approve": Transition(
+            name="approve",
+            sources=(ReportStatus.SUBMITTED,),
+            target=ReportStatus.APPROVED,
+            permission=reviewer,
+            apply=_clear_return_comment,
+            action=actions.APPROVE,
+            notify=True,
+        ),
+        "return": Transition(
+            name="return",
+            sources=(ReportStatus.SUBMITTED, ReportStatus.APPROVED),
+            target=ReportStatus.RETURNED,
+            permission=reviewer,
+            comment_required=True,
+            apply=_keep_return_comment,
+            action=actions.RETURN,
+            notify=True,
+        ),
+    }
+
+
 def permission_refusal(workflow: Workflow, name: str, *, user: User, obj) -> str | None:
     """The role-and-scope part of :func:`refusal`: why the user has no right to the transition."""
     if user is None or not user.is_active:

@@ -23,6 +23,7 @@ from core.transitions import (  # noqa: F401 - the engine's messages stay import
     apply_transition,
     perform,
     stage_transition,
+    stamp_submitted,
 )
 
 from .checks import check_saved_report
@@ -133,11 +134,6 @@ def _passes_full_check(report: SchoolReport, **_) -> None:
         raise ReportInvalid(result)
 
 
-def _stamp_submitted(obj, **_) -> list[str]:
-    obj.submitted_at = timezone.now()
-    return ["submitted_at"]
-
-
 def _resolve_field_comments(report: SchoolReport, *, user: User, **_) -> None:
     """A resubmitted report answers the reviewer's remarks on its fields."""
     report_comments_resolve(report=report, user=user)
@@ -166,7 +162,7 @@ REPORT_WORKFLOW = Workflow(
             permission=_own_coordinator,
             guard=report_edit_refusal,
             validate=_passes_full_check,
-            apply=_stamp_submitted,
+            apply=stamp_submitted,
             after=_resolve_field_comments,
             action=WorkflowEvent.Action.SUBMIT,
             snapshot=True,

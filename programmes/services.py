@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.utils import timezone
 
 from accounts.models import Role, User
 from core import russian as ru
@@ -21,6 +20,7 @@ from core.transitions import (
     TransitionRefused,
     Workflow,
     perform,
+    review_cycle,
     workflow_actions,
 )
 from schools.models import EdmsSystem, Municipality, School
@@ -675,57 +675,15 @@ def _filled(report: ProgressReport, **_) -> None:
         raise ProgressReportInvalid(MSG_REPORT_EMPTY)
 
 
-def _stamp_submitted(report: ProgressReport, **_) -> list[str]:
-    report.submitted_at = timezone.now()
-    return ["submitted_at"]
-
-
-def _clear_return_comment(report: ProgressReport, **_) -> list[str]:
-    report.return_comment = ""
-    return ["return_comment"]
-
-
-def _keep_return_comment(report: ProgressReport, *, comment: str, **_) -> list[str]:
-    report.return_comment = comment
-    return ["return_comment"]
-
-
 PROGRESS_WORKFLOW = Workflow(
     name="progress_report",
     model=ProgressReport,
     lock=_locked,
     journal=_journal,
     notify=_send_notification,
-    transitions={
-        "submit": Transition(
-            name="submit",
-            sources=(ReportStatus.DRAFT, ReportStatus.RETURNED),
-            target=ReportStatus.SUBMITTED,
-            permission=_own_coordinator,
-            validate=_filled,
-            apply=_stamp_submitted,
-            action=ProgressReportLog.Action.SUBMIT,
-        ),
-        "approve": Transition(
-            name="approve",
-            sources=(ReportStatus.SUBMITTED,),
-            target=ReportStatus.APPROVED,
-            permission=_reviewer,
-            apply=_clear_return_comment,
-            action=ProgressReportLog.Action.APPROVE,
-            notify=True,
-        ),
-        "return": Transition(
-            name="return",
-            sources=(ReportStatus.SUBMITTED, ReportStatus.APPROVED),
-            target=ReportStatus.RETURNED,
-            permission=_reviewer,
-            comment_required=True,
-            apply=_keep_return_comment,
-            action=ProgressReportLog.Action.RETURN,
-            notify=True,
-        ),
-    },
+    transitions=review_cycle(
+        submitter=_own_coordinator, reviewer=_reviewer, validate=_filled, actions=ProgressReportLog.Action
+    ),
 )
 
 

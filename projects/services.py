@@ -17,7 +17,6 @@ from django.utils.formats import date_format
 from accounts.models import User
 from core.bounds import char_limits, require_within_bounds
 from core.errors import ServiceError
-from core.models import ReportStatus
 from core.transitions import (  # noqa: F401 - the engine's messages stay importable from here for views and tests
     MSG_COMMENT_REQUIRED,
     MSG_NOT_ALLOWED,
@@ -27,6 +26,7 @@ from core.transitions import (  # noqa: F401 - the engine's messages stay import
     TransitionRefused,
     Workflow,
     perform,
+    review_cycle,
     workflow_actions,
 )
 from schools.models import EdmsSystem, School
@@ -425,57 +425,18 @@ def _no_errors(report: AssignmentReport, **_) -> None:
         raise AssignmentReportInvalid(errors)
 
 
-def _stamp_submitted(report: AssignmentReport, **_) -> list[str]:
-    report.submitted_at = timezone.now()
-    return ["submitted_at"]
-
-
-def _clear_return_comment(report: AssignmentReport, **_) -> list[str]:
-    report.return_comment = ""
-    return ["return_comment"]
-
-
-def _keep_return_comment(report: AssignmentReport, *, comment: str, **_) -> list[str]:
-    report.return_comment = comment
-    return ["return_comment"]
-
-
 ASSIGNMENT_WORKFLOW = Workflow(
     name="assignment_report",
     model=AssignmentReport,
     lock=_locked,
     journal=_journal,
     notify=_send_notification,
-    transitions={
-        "submit": Transition(
-            name="submit",
-            sources=(ReportStatus.DRAFT, ReportStatus.RETURNED),
-            target=ReportStatus.SUBMITTED,
-            permission=_own_coordinator,
-            validate=_no_errors,
-            apply=_stamp_submitted,
-            action=AssignmentReportLog.Action.SUBMIT,
-        ),
-        "approve": Transition(
-            name="approve",
-            sources=(ReportStatus.SUBMITTED,),
-            target=ReportStatus.APPROVED,
-            permission=_methodist,
-            apply=_clear_return_comment,
-            action=AssignmentReportLog.Action.APPROVE,
-            notify=True,
-        ),
-        "return": Transition(
-            name="return",
-            sources=(ReportStatus.SUBMITTED, ReportStatus.APPROVED),
-            target=ReportStatus.RETURNED,
-            permission=_methodist,
-            comment_required=True,
-            apply=_keep_return_comment,
-            action=AssignmentReportLog.Action.RETURN,
-            notify=True,
-        ),
-    },
+    transitions=review_cycle(
+        submitter=_own_coordinator,
+        reviewer=_methodist,
+        validate=_no_errors,
+        actions=AssignmentReportLog.Action,
+    ),
 )
 
 
