@@ -132,6 +132,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL's JIT compiles a query whose estimated cost is high — the export's and the справка's
+# queries over a large region — which costs a second or more, several times what the query itself
+# takes here; it pays off only in long analytic scans. Off unless DATABASE_JIT=on.
+_PG_OPTIONS = "" if env.bool("DATABASE_JIT", default=False) else "-c jit=off"
+if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql") and _PG_OPTIONS:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = _PG_OPTIONS
 if env.str("DATABASE_TEST_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": env.str("DATABASE_TEST_NAME")}
 # Optional read replica (PostgreSQL streaming replication): exports, dashboards and the справка
@@ -139,6 +145,8 @@ if env.str("DATABASE_TEST_NAME", default=""):
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
+    if DATABASES["replica"]["ENGINE"].startswith("django.db.backends.postgresql") and _PG_OPTIONS:
+        DATABASES["replica"].setdefault("OPTIONS", {})["options"] = _PG_OPTIONS
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 

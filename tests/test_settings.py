@@ -83,3 +83,14 @@ def test_redis_url_switches_to_real_broker():
     )
     assert result.returncode == 0, result.stderr
     assert "False redis://127.0.0.1:6379/5" in result.stdout
+
+
+def test_postgresql_connections_run_without_jit_unless_asked():
+    show = "from django.conf import settings as s; print(repr(s.DATABASES['default'].get('OPTIONS', {})))"
+    base = {"DATABASE_URL": "postgres://u@127.0.0.1:5432/x", "RCRO_VAR_DIR": "/tmp/rcro-settings-test"}
+    off = _manage("shell", "-c", show, env_extra=base)
+    assert off.returncode == 0, off.stderr
+    assert "'options': '-c jit=off'" in off.stdout
+    on = _manage("shell", "-c", show, env_extra={**base, "DATABASE_JIT": "on"})
+    assert on.returncode == 0, on.stderr
+    assert "jit" not in on.stdout

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-import xlsxwriter
 from django.db import connections
 from django.db.models import Aggregate, F, JSONField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import JSONObject
@@ -34,6 +33,7 @@ from monitoring.selectors import reports_on_basis
 from schools.models import Branch, Municipality, School
 
 from . import fit, layout
+from .streaming import FastZipWorkbook, Formula, StreamingWorksheet
 
 FIRST_DATA_ROW = 4  # 0-based: title, subtitle, header, number row, then data
 NUMBER_ROW = 3
@@ -77,6 +77,7 @@ WIDTHS = {
 ROTATED_HEADERS = frozenset((*range(8, 14), *range(15, 22)))
 FOOTER = "&CСтраница &P из &N"
 NUMBER_FIELDS = tuple(layout.NUMBER_COLUMNS.values())
+NUMBER_ITEMS = tuple(layout.NUMBER_COLUMNS.items())
 MODULES_INDEX = list(layout.NUMBER_COLUMNS).index(layout.MODULES_COLUMN)
 CODE_FIELDS = tuple(name for name, _ in layout.CODE_COLUMNS.values())
 # The format of each column of a school's row (text is always written as «text»); a branch's row
@@ -141,6 +142,7 @@ FLAT_SOURCES = {
     "system": "system__name",
     "vendor": "system__vendor__short_name",
 }
+FLAT_MOMENTS = frozenset(("submitted_at", "updated_at"))  # datetimes, shown in the region's time
 
 
 class _JSONGroupArray(Aggregate):
@@ -406,7 +408,7 @@ class Appendix1Writer:
         left_out: list[LeftOut] | None = None,
         progress: Callable[[int, int], None] | None = None,
     ):
-        self.book = xlsxwriter.Workbook(
+        self.book = FastZipWorkbook(
             str(path),
             {
                 "constant_memory": True,
@@ -421,9 +423,9 @@ class Appendix1Writer:
         self.basis = Basis(basis)
         self.left_out = left_out or []
         self.fmt = _formats(self.book)
-        self.sheet = self.book.add_worksheet(MAIN_SHEET)
-        self.left_sheet = self.book.add_worksheet(LEFT_OUT_SHEET)
-        self.flat = self.book.add_worksheet(FLAT_SHEET)
+        self.sheet = self.book.add_worksheet(MAIN_SHEET, worksheet_class=StreamingWorksheet)
+        self.left_sheet = self.book.add_worksheet(LEFT_OUT_SHEET, worksheet_class=StreamingWorksheet)
+        self.flat = self.book.add_worksheet(FLAT_SHEET, worksheet_class=StreamingWorksheet)
         self.totals = self.book.add_worksheet(TOTALS_SHEET)
         self.row = FIRST_DATA_ROW
         self.flat_row = 1
@@ -439,6 +441,8 @@ class Appendix1Writer:
         self.branch_formats = [self.fmt[key] for key in BRANCH_FORMATS]
         self.official_fit = fit.ColumnFit({n - 1: w for n, w in WIDTHS.items()}, DATA_PT)
         self.flat_sources = [FLAT_SOURCES.get(key, key) for _, key in self.FLAT_COLUMNS]
+        self.flat_formats = [self.fmt["plain_int"]] * len(self.flat_sources)
+        self.flat_moments = [col for col, key in enumerate(self.flat_sources) if key in FLAT_MOMENTS]
 
     # --- sheet 1 -----------------------------------------------------------------------------------
     def subtitle(self) -> str:
@@ -490,25 +494,10 @@ class Appendix1Writer:
         return max(heights)
 
     def _write_row(self, sheet, row: int, values, formats, fitter):
-        """One row: its height first (rows go out in order), then every cell, typed. Empty values
-        are bordered blanks; text is always text, never a formula."""
-        text = self.fmt["text"]
-        sheet.set_row(row, fitter.height([(col, v) for col, v in enumerate(values) if v.__class__ is str]))
-        blank, string, number = sheet.write_blank, sheet.write_string, sheet.write_number
-        for col, value in enumerate(values):
-            cls = value.__class__
-            if value is None or value == "":
-                blank(row, col, None, formats[col])
-            elif cls is str:
-                string(row, col, value, text)
-            elif cls is int:
-                number(row, col, value, formats[col])
-            elif cls is bool:
-                string(row, col, "да" if value else "нет", text)
-            elif isinstance(value, int):
-                number(row, col, value, formats[col])
-            else:
-                string(row, col, str(value), text)
+        """One row with its height (rows go out in order), every cell typed: empty values are
+        bordered blanks; text is always text, never a formula."""
+        height = fitter.height([(col, v) for col, v in enumerate(values) if v.__class__ is str])
+        sheet.stream_values(row, values, formats, self.fmt["text"], height=height)
 
     def start_group(self, municipality):
         """``municipality``: a Municipality or a ``Group`` (its name and whether it is regional)."""
@@ -541,10 +530,13 @@ class Appendix1Writer:
             r["notes"],
         )
         self._write_row(self.sheet, self.row, values, self.official_formats, self.official_fit)
-        group, region = self.group, self.region
-        for number, name in layout.NUMBER_COLUMNS.items():
-            group.add(number, r[name])
-            region.add(number, r[name])
+        group = self.group
+        group_sums, region_sums = group.sums, self.region.sums
+        for number, name in NUMBER_ITEMS:
+            value = r[name]
+            if isinstance(value, int):  # what GroupTotals.add does, inline: it runs per cell
+                group_sums[number] = group_sums.get(number, 0) + value
+                region_sums[number] = region_sums.get(number, 0) + value
         self.row += 1
         group.schools += 1
         branches = r["branches_json"] or ()
@@ -570,21 +562,22 @@ class Appendix1Writer:
             self.progress(self.done, self.total_schools)
 
     def _total_row(self, label: str, totals: GroupTotals, first: int, last: int, fmt_text="total_text"):
-        r = self.row
-        self.sheet.set_row(r, fit.row_height([(label, sum(WIDTHS[n] for n in range(2, 8)), DATA_PT, True)]))
-        self.sheet.write_blank(r, 0, None, self.fmt[fmt_text])
-        self.sheet.merge_range(r, 1, r, TOTAL_LABEL_LAST_COL, label, self.fmt[fmt_text])
+        r, text, number_fmt = self.row, self.fmt[fmt_text], self.fmt["total_int"]
+        cells: list[tuple[int, object, object]] = [(0, None, text), (1, label, text)]
+        cells += [(col, None, text) for col in range(2, TOTAL_LABEL_LAST_COL + 1)]
         for number in layout.SUM_COLUMNS:
             col = number - 1
             value = totals.sums.get(number, 0)
             if last >= first and number != layout.MODULES_COLUMN:
                 ref = f"{xl_rowcol_to_cell(first, col)}:{xl_rowcol_to_cell(last, col)}"
-                self.sheet.write_formula(r, col, f"=SUBTOTAL(9,{ref})", self.fmt["total_int"], value)
+                cells.append((col, Formula(f"SUBTOTAL(9,{ref})", value), number_fmt))
             else:
                 # Column 14 mixes numbers and «5 (турникет …)» texts: its total is the sum of the counts.
-                self.sheet.write_number(r, col, value, self.fmt["total_int"])
-        for col in range(18, 25):
-            self.sheet.write_blank(r, col, None, self.fmt[fmt_text])
+                cells.append((col, value, number_fmt))
+        cells += [(col, None, text) for col in range(18, 25)]
+        self.sheet.merge_cells(r, 1, TOTAL_LABEL_LAST_COL)
+        height = fit.row_height([(label, sum(WIDTHS[n] for n in range(2, 8)), DATA_PT, True)])
+        self.sheet.stream_row(r, cells, height)
         self.row += 1
 
     def end_group(self):
@@ -683,24 +676,18 @@ class Appendix1Writer:
             "events": events,
             "branches": branches,
         }
-        t, plain, plain_int = self.flat, self.fmt["plain"], self.fmt["plain_int"]
-        for col, key in enumerate(self.flat_sources):
-            value = computed[key] if key in computed else r[key]
-            if value is None or value == "":
-                continue
-            cls = value.__class__
-            if cls is str:
-                t.write_string(row, col, value, plain)
-            elif cls is bool:
-                t.write_string(row, col, "да" if value else "нет", plain)
-            elif cls is int or isinstance(value, int):
-                t.write_number(row, col, value, plain_int)
-            elif hasattr(value, "tzinfo"):
-                t.write_datetime(
-                    row, col, timezone.localtime(value).replace(tzinfo=None), self.fmt["plain_date"]
-                )
-            else:
-                t.write_string(row, col, str(value), plain)
+        values = [computed[key] if key in computed else r[key] for key in self.flat_sources]
+        for col in self.flat_moments:
+            if values[col] is not None:
+                values[col] = timezone.localtime(values[col]).replace(tzinfo=None)
+        self.flat.stream_values(
+            row,
+            values,
+            self.flat_formats,
+            self.fmt["plain"],
+            date_format=self.fmt["plain_date"],
+            skip_empty=True,
+        )
         self.flat_row += 1
 
     # --- sheet 4: totals per municipality -------------------------------------------------------------

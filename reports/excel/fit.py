@@ -9,6 +9,7 @@ The estimate is for Times New Roman (Liberation Serif in LibreOffice, which has 
 and errs on the generous side.
 """
 
+import functools
 import math
 import re
 import textwrap
@@ -86,7 +87,8 @@ def rotated_height(lines: list[str], size: float, bold: bool = False) -> float:
 class ColumnFit:
     """``row_height`` for a fixed set of columns, fast for the common case: a text that fits on
     one line of its column (no line break, no longer than the column holds) is one line without
-    wrapping it. Gives the same heights as ``row_height``."""
+    wrapping it, a longer one of words one space apart is wrapped by a regular expression. Gives
+    the same heights as ``row_height``."""
 
     def __init__(
         self, widths: dict[int, float], size: float, bold: bool = False, minimum: float = MIN_ROW_PT
@@ -98,11 +100,18 @@ class ColumnFit:
 
     def lines(self, key, text: str) -> int:
         per_line = self.per_line[key]
-        if text.isprintable():
-            if len(text) <= per_line:
-                return 1
-            if not _HYPHEN_BREAK.search(text):
-                return _word_lines(text, per_line) or _greedy_lines(_CHUNK.findall(text), per_line)
+        if len(text) <= per_line and text.isprintable():
+            return 1
+        return self._count(key, per_line, text)
+
+    def _count(self, key, per_line: int, text: str) -> int:
+        if text.isprintable() and not _HYPHEN_BREAK.search(text):
+            if "  " not in text:
+                lines = _line_pattern(per_line).findall(text)
+                # The lines cover the text, one space between each two: every word fitted a line.
+                if sum(map(len, lines)) + len(lines) - 1 == len(text):
+                    return len(lines)
+            return _word_lines(text, per_line) or _greedy_lines(_CHUNK.findall(text), per_line)
         return line_count(text, self.widths[key], self.size, self.bold)
 
     def height(self, texts) -> float:
@@ -122,6 +131,13 @@ class ColumnFit:
 # either splits into runs of spaces and of the rest, as ``_greedy_lines`` takes them.
 _HYPHEN_BREAK = re.compile(r"-[^\d\W]|--")
 _CHUNK = re.compile(r" +|[^ ]+")
+
+
+@functools.cache
+def _line_pattern(width: int) -> re.Pattern:
+    """The greedy line of words: the longest run of at most ``width`` characters from a word's
+    start to just before a space or the end."""
+    return re.compile(rf"[^ ].{{0,{width - 1}}}(?= |$)")
 
 
 def _word_lines(text: str, width: int) -> int:
