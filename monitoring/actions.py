@@ -10,6 +10,7 @@ from accounts.models import User
 from core.transitions import MSG_NOT_ALLOWED, Actions, workflow_actions
 
 from .models import Campaign, MunicipalityReview, SchoolReport
+from .selectors import municipality_state
 from .services import report_edit_refusal
 from .workflow import MUNICIPALITY_WORKFLOW, REPORT_WORKFLOW, reviews_municipality
 
@@ -31,8 +32,13 @@ def report_actions(
         if user.is_active and user.is_coordinator and user.school_id == subject.school_id
         else MSG_NOT_ALLOWED
     )
+    # The municipality's state, which every guard asks, is read once for all of them.
+    subject.municipality_state_read = municipality_state(subject.campaign_id, subject.school.municipality_id)
     actions = workflow_actions(
-        REPORT_WORKFLOW, user=user, obj=subject, extra={"edit": (own, report_edit_refusal(subject))}
+        REPORT_WORKFLOW,
+        user=user,
+        obj=subject,
+        extra={"edit": (own, report_edit_refusal(subject) if own is None else None)},
     )
     if report is None:
         refusals = dict(actions.refusals)

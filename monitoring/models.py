@@ -141,6 +141,10 @@ class SchoolReport(models.Model):
     break the rules, so that nothing typed is lost; once submitted, the database holds them.
     """
 
+    # The municipality's state when a page has read it ahead for all its checks (not stored):
+    # :func:`monitoring.actions.report_actions` sets it, the refusals read it.
+    municipality_state_read: str | None = None
+
     class Frequency(models.IntegerChoices):
         DAILY = 1, "ежедневно"
         EVERY_2_3_DAYS = 2, "раз в 2–3 дня"

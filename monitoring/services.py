@@ -252,6 +252,8 @@ def report_edit_refusal(report: SchoolReport, *, state: str | None = None) -> st
     if report.campaign.status != Campaign.Status.OPEN:
         return MSG_CAMPAIGN_NOT_OPEN.format(campaign=report.campaign)
     if state is None:
+        state = getattr(report, "municipality_state_read", None)
+    if state is None:
         state = municipality_state(report.campaign_id, report.school.municipality_id)
     if state in (MunicipalityState.SUBMITTED, MunicipalityState.ACCEPTED):
         return MSG_MUNICIPALITY_LOCKED.format(state=MunicipalityState(state).label)

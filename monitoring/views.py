@@ -203,18 +203,14 @@ def report_detail(request, slug, school_pk):
 
 
 def _school_for_editing(request, slug, school_pk):
+    """The campaign, the school, its report (None if not started) and why it cannot be edited now
+    (None when it can); 403 for anyone but the school's coordinator."""
     campaign = selectors.campaign_get(user=request.user, slug=slug)
     school = selectors.campaign_school_get(user=request.user, campaign=campaign, school_pk=school_pk)
-    report_actions(user=request.user, report=None, campaign=campaign, school=school).require_right(
-        "edit", MSG_ONLY_COORDINATOR
-    )
-    return campaign, school
-
-
-def _edit_refusal(campaign, report) -> str | None:
-    if report is not None:
-        return services.report_edit_refusal(report)
-    return None if campaign.is_open else services.MSG_CAMPAIGN_NOT_OPEN.format(campaign=campaign)
+    report = selectors.report_for(campaign=campaign, school=school)
+    actions = report_actions(user=request.user, report=report, campaign=campaign, school=school)
+    actions.require_right("edit", MSG_ONLY_COORDINATOR)
+    return campaign, school, report, actions.reason("edit")
 
 
 def _edit_page(request, campaign, school, report) -> ReportEditPage:
@@ -248,9 +244,7 @@ def _save(request, campaign, school, page, *, draft):
 @login_required
 def report_edit(request, slug, school_pk):
     """The Appendix 1 form of the coordinator's own school."""
-    campaign, school = _school_for_editing(request, slug, school_pk)
-    report = selectors.report_for(campaign=campaign, school=school)
-    refusal = _edit_refusal(campaign, report)
+    campaign, school, report, refusal = _school_for_editing(request, slug, school_pk)
     if refusal:
         messages.warning(request, refusal)
         return redirect("monitoring:report", slug=slug, school_pk=school.pk)
@@ -309,9 +303,7 @@ def report_edit(request, slug, school_pk):
 def report_autosave(request, slug, school_pk):
     """Save the form as a draft in the background; answers JSON, never loses what was typed:
     on a conflict or a lock nothing is written and the page keeps the input."""
-    campaign, school = _school_for_editing(request, slug, school_pk)
-    report = selectors.report_for(campaign=campaign, school=school)
-    refusal = _edit_refusal(campaign, report)
+    campaign, school, report, refusal = _school_for_editing(request, slug, school_pk)
     if refusal:
         return JsonResponse({"ok": False, "message": refusal}, status=423)
     page = _edit_page(request, campaign, school, report)

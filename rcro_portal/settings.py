@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -315,10 +316,12 @@ ANALYTIC_REPORT_SIGNATORY_NAME = env.str("ANALYTIC_REPORT_SIGNATORY_NAME", defau
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 # A session ends after SESSION_IDLE_MINUTES without requests; every request (the form's autosave
-# too) starts the period again.
+# too) starts the period again. The session is written again at most once a SESSION_REFRESH_SECONDS
+# (core.middleware.SessionRefreshMiddleware), not on every request.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=60)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 60
+SESSION_SAVE_EVERY_REQUEST = False
 # Content-Security-Policy (django-csp 4): scripts and styles only from the portal itself; no inline
 # scripts or handlers, no inline styles (no style="…" attributes or <style> elements: widths of
 # progress bars are classes in static/css/portal.css; scripts may still set element.style).

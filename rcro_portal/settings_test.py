@@ -16,3 +16,6 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Tests that need the replica add the alias themselves (tests/core/test_replica.py): a mirror
 # would not see the data of tests running inside a transaction.
 DATABASES.pop("replica", None)  # noqa: F405
+# Every request writes the session again, so that a page's query count does not depend on how long
+# ago the test's previous request was (tests of the refresh period set their own).
+SESSION_REFRESH_SECONDS = 0

@@ -17,6 +17,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
@@ -191,9 +192,10 @@ def default_template_bytes() -> bytes:
 
 
 # Liberation Serif has the metrics of Times New Roman: used to measure the longest word of a column.
+# Shipped in reports/fonts (SIL OFL), so the widths are the same on any server.
 FONT_FILES = {
-    False: "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
-    True: "/usr/share/fonts/truetype/liberation/LiberationSerif-Bold.ttf",
+    False: str(Path(__file__).resolve().parent / "fonts" / "LiberationSerif-Regular.ttf"),
+    True: str(Path(__file__).resolve().parent / "fonts" / "LiberationSerif-Bold.ttf"),
 }
 CELL_PADDING_CM = 0.45  # left and right cell margins of Word (0,19 cm each) and a little air
 _WORD_SPLIT = re.compile(r"[\s\u00a0]+|(?<=-)")

@@ -241,14 +241,43 @@ def test_password_change_form_refuses_short_password(world, client_for):
 
 
 def test_session_ends_after_idle_time(settings):
+    from rcro_portal import settings as portal_settings
+
     assert settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_MINUTES * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert 0 < portal_settings.SESSION_REFRESH_SECONDS <= 300
 
 
 def test_every_request_extends_the_session(world, client, settings):
     client.force_login(world.methodist)
     response = client.get(reverse("schools:list"))
     assert response.cookies["sessionid"]["max-age"] == settings.SESSION_COOKIE_AGE
+
+
+def test_session_is_written_again_at_most_once_a_refresh_period(world, client, settings):
+    import datetime
+
+    import time_machine
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    settings.SESSION_REFRESH_SECONDS = 60
+    client.force_login(world.methodist)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert "sessionid" in client.get(reverse("schools:list")).cookies  # refreshed on the first request
+    key = client.cookies["sessionid"].value
+    first_expiry = Session.objects.get(session_key=key).expire_date
+    soon = start + datetime.timedelta(seconds=settings.SESSION_REFRESH_SECONDS - 5)
+    with time_machine.travel(soon, tick=False):
+        response = client.get(reverse("schools:list"))
+    assert response.status_code == 200 and "sessionid" not in response.cookies
+    assert Session.objects.get(session_key=key).expire_date == first_expiry
+    later = start + datetime.timedelta(seconds=settings.SESSION_REFRESH_SECONDS + 5)
+    with time_machine.travel(later, tick=False):
+        response = client.get(reverse("schools:list"))
+    assert response.cookies["sessionid"]["max-age"] == settings.SESSION_COOKIE_AGE
+    assert Session.objects.get(session_key=key).expire_date > first_expiry
 
 
 def test_idle_session_expires(world, client, settings):

@@ -32,7 +32,7 @@ def test_organisation_list_query_count_is_constant(world, client_for, django_ass
     client = client_for(world.methodist)
     for _ in range(15):
         BranchFactory(school=SchoolFactory())
-    # 8 for the page, 1 for the session, saved on every request (idle timeout), 1 for the unread
+    # 8 for the page, 1 for the session, saved again on this first request (idle timeout), 1 for the unread
     # notifications in the navigation.
     with django_assert_max_num_queries(10):
         response = client.get(reverse("schools:list"))
