@@ -130,10 +130,18 @@ def _vendor_values(campaign: Campaign, school_id: int) -> dict | None:
     return vendor_figures(nearest_counts([school_id], campaign.as_of).get(school_id))
 
 
-def comparison_for(campaign: Campaign, school_id: int) -> Comparison:
-    """Last year's values, the registry status and the vendor's figures of one school in the campaign."""
+_UNREAD = object()
+
+
+def comparison_for(campaign: Campaign, school_id: int, *, previous_report=_UNREAD) -> Comparison:
+    """Last year's values, the registry status and the vendor's figures of one school in the campaign.
+    ``previous_report``: last year's report (or None) when the page has read it already."""
     return Comparison(
-        previous=_previous_values(campaign, school_id),
+        previous=(
+            _previous_values(campaign, school_id)
+            if previous_report is _UNREAD
+            else services.report_values(previous_report)
+        ),
         registry_pilot_site=services.registry_pilot_status(school_id, campaign.as_of),
         vendor=_vendor_values(campaign, school_id),
     )

@@ -91,8 +91,9 @@ def _entries(records, model, title, systems, hidden):
     return entries
 
 
-def report_history(report: SchoolReport, limit: int = 200) -> list[Entry]:
-    """Every recorded change of the report, its branch rows and events, newest first."""
+def report_history(report: SchoolReport, limit: int = 200, comments=None) -> list[Entry]:
+    """Every recorded change of the report, its branch rows and events, newest first.
+    ``comments``: the report's remarks with their authors and branches, when read already."""
     systems = {s.pk: s.name for s in EdmsSystem.objects.all()}
     hidden = list(HIDDEN_FIELDS) + ["id", "campaign", "school"]
     report_records = report.history.select_related("history_user").order_by("-history_date")[:limit]
@@ -114,7 +115,7 @@ def report_history(report: SchoolReport, limit: int = 200) -> list[Entry]:
         systems,
         ["id", "report", "position"],
     )
-    entries += _comment_entries(report)
+    entries += _comment_entries(report, comments)
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]
 
@@ -123,12 +124,14 @@ def _who(user) -> str:
     return (user.get_full_name() or user.username) if user else "система"
 
 
-def _comment_entries(report: SchoolReport) -> list[Entry]:
+def _comment_entries(report: SchoolReport, comments=None) -> list[Entry]:
     """Reviewers' remarks on fields: when each was made and when it was resolved."""
     entries = []
-    for comment in ReportComment.objects.filter(report=report).select_related(
-        "author", "resolved_by", "branch"
-    ):
+    if comments is None:
+        comments = ReportComment.objects.filter(report=report).select_related(
+            "author", "resolved_by", "branch"
+        )
+    for comment in comments:
         what = f"Замечание к полю «{comment_label(comment)}»"
         entries.append(
             Entry(comment.created_at, _who(comment.author), what, [Change("Замечание", "—", comment.text)])

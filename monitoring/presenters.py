@@ -228,18 +228,22 @@ def snapshot_diff(old: dict, new: dict) -> list[DiffLine]:
     return lines
 
 
-def changes_since_last_review(report: SchoolReport) -> tuple[WorkflowEvent | None, list[DiffLine]]:
+def changes_since_last_review(report: SchoolReport, log=None) -> tuple[WorkflowEvent | None, list[DiffLine]]:
     """What changed since the reviewer last saw the report: since the previous return or submission.
 
     For a submitted report the current submission is compared with the one before it (or with
     the report as it was returned); for a report being edited, the current values are compared with
     the last submission or return. Returns (the event compared against, lines) or (None, []).
     """
-    events = list(
-        report.workflow_events.filter(action__in=[WorkflowEvent.Action.SUBMIT, WorkflowEvent.Action.RETURN])
-        .select_related("actor")
-        .order_by("-created_at", "-pk")[:2]
-    )
+    reviewed = (WorkflowEvent.Action.SUBMIT, WorkflowEvent.Action.RETURN)
+    if log is not None:  # the report's journal, newest first, when the page has read it
+        events = [event for event in log if event.action in reviewed][:2]
+    else:
+        events = list(
+            report.workflow_events.filter(action__in=reviewed)
+            .select_related("actor")
+            .order_by("-created_at", "-pk")[:2]
+        )
     if report.status == ReportStatus.SUBMITTED and events and events[0].action == WorkflowEvent.Action.SUBMIT:
         if len(events) < 2:
             return None, []

@@ -8,7 +8,7 @@ from functools import cached_property
 from django.forms import BaseFormSet
 
 from . import selectors, services
-from .checks import check_input, check_saved_report
+from .checks import check_input, check_saved_report, comparison_for
 from .forms import MSG_NOT_A_NUMBER, BranchFormSet, EventFormSet, ReportForm, event_rows, system_choice_list
 from .models import SchoolReport
 from .presenters import build_sections
@@ -154,7 +154,10 @@ class ReportEditPage:
         """The checks of what was last saved: the same the reviewer sees (nothing saved yet: the
         prefill shown)."""
         if self.report.pk:
-            return check_saved_report(self.report)
+            comparison = comparison_for(
+                self.report.campaign, self.report.school_id, previous_report=self.previous
+            )
+            return check_saved_report(self.report, comparison=comparison)
         return check_input(
             campaign=self.report.campaign,
             school_id=self.report.school_id,

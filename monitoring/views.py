@@ -170,12 +170,14 @@ def report_detail(request, slug, school_pk):
     school = selectors.campaign_school_get(user=request.user, campaign=campaign, school_pk=school_pk)
     report = selectors.report_for(campaign=campaign, school=school)
     previous = selectors.previous_report(report_or_campaign=campaign, school=school)
-    result = check_saved_report(report) if report is not None else CheckResult()
+    comparison = comparison_for(campaign, school.pk, previous_report=previous) if report is not None else None
+    result = check_saved_report(report, comparison=comparison) if report is not None else CheckResult()
     actions = report_actions(user=request.user, report=report, campaign=campaign, school=school)
+    remarks = comments.report_comments(report)
     review = {}
     if report is not None:
         log = list(selectors.workflow_log(report=report))
-        diff_base, diff = presenters.changes_since_last_review(report)
+        diff_base, diff = presenters.changes_since_last_review(report, log)
         review = {
             "log": log,
             "last_return": next((e for e in log if e.action == WorkflowEvent.Action.RETURN), None),
@@ -193,10 +195,10 @@ def report_detail(request, slug, school_pk):
             previous,
             result,
             sections=build_sections(report=report, previous=previous, result=result),
-            history=report_history(report) if report else [],
-            vendor=vendor_rows(report, comparison_for(campaign, school.pk).vendor if report else None),
+            history=report_history(report, comments=remarks["all_comments"]) if report else [],
+            vendor=vendor_rows(report, comparison.vendor if comparison else None),
             actions=actions,
-            **comments.report_comments(report),
+            **remarks,
             **review,
         ),
     )
