@@ -452,11 +452,20 @@ def report_save(
     report = (
         SchoolReport.objects.select_for_update(of=("self",))
         .select_related("campaign", "school", "updated_by")
+        .annotate(
+            state_now=models.Subquery(
+                MunicipalityReview.objects.filter(
+                    campaign_id=models.OuterRef("campaign_id"),
+                    municipality_id=models.OuterRef("school__municipality_id"),
+                ).values("state")[:1]
+            )
+        )
         .get(pk=report_id)
     )
     if expected_version is not None and report.version != expected_version:
         raise ReportConflict(report)
-    refusal = report_edit_refusal(report)
+    # The municipality's state, read by the same statement that locks the report.
+    refusal = report_edit_refusal(report, state=report.state_now or MunicipalityState.COLLECTING)
     if refusal:
         raise ReportLocked(refusal)
 
