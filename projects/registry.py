@@ -7,15 +7,18 @@ querysets of project models, so monitoring does not depend on how the registry i
 
 import datetime
 
+from django.db.models import Exists
+
 from .models import Event, PilotSite
 
 
 def pilot_status(school_id: int, on_date: datetime.date) -> bool | None:
     """Whether the pilot-site registry lists the school on the date (column 21);
     None when no registry is kept at all (then column 21 is whatever the school says)."""
-    if not PilotSite.objects.exists():
-        return None
-    return PilotSite.objects.active_on(on_date).filter(school_id=school_id).exists()
+    # One query: a row of the registry, if there is any, carrying whether the school is listed.
+    listed = Exists(PilotSite.objects.active_on(on_date).filter(school_id=school_id))
+    answer = list(PilotSite.objects.order_by().annotate(listed=listed).values_list("listed", flat=True)[:1])
+    return answer[0] if answer else None
 
 
 def pilot_school_ids(on_date: datetime.date) -> set[int] | None:
