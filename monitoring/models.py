@@ -144,6 +144,10 @@ class SchoolReport(models.Model):
     # The municipality's state when a page has read it ahead for all its checks (not stored):
     # :func:`monitoring.actions.report_actions` sets it, the refusals read it.
     municipality_state_read: str | None = None
+    # The branch rows and events as :func:`monitoring.services.report_save` left them, in their
+    # order, for the answer to that save (not stored; None when it did not read them).
+    saved_branch_rows: list | None = None
+    saved_events: list | None = None
 
     class Frequency(models.IntegerChoices):
         DAILY = 1, "ежедневно"

@@ -147,7 +147,8 @@ class ReportEditPage:
             for f in self.events.forms
             if not f.cleaned_data.get("DELETE") and f.cleaned_data.get("title")
         ]
-        return {f"{prefix}-id": event.pk for prefix, event in zip(kept, report.events.all(), strict=False)}
+        events = report.saved_events if report.saved_events is not None else report.events.all()
+        return {f"{prefix}-id": event.pk for prefix, event in zip(kept, events, strict=False)}
 
     # --- what the template shows ------------------------------------------------------------------
     def check_stored(self) -> CheckResult:

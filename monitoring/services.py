@@ -500,15 +500,17 @@ def report_save(
     report.save()
 
     if data.branches:
-        for row in report.branch_rows.filter(branch_id__in=data.branches).select_related("system"):
-            vals = data.branches[row.branch_id]
-            if any(getattr(row, k) != v for k, v in vals.items()):
+        rows = list(report.branch_rows.select_related("branch", "system"))
+        for row in rows:
+            vals = data.branches.get(row.branch_id)
+            if vals and any(getattr(row, k) != v for k, v in vals.items()):
                 for k, v in vals.items():
                     setattr(row, k, v)
                 row._history_user = user
                 row.save()
+        report.saved_branch_rows = rows
     if data.events is not None:
-        _replace_events(report, data.events, user)
+        report.saved_events = _replace_events(report, data.events, user)
     return report, result
 
 
@@ -539,16 +541,22 @@ def report_save_or_start(
         return report_save(report_id=report.pk, **arguments)
 
 
-def _replace_events(report: SchoolReport, events: list[dict], user: User | None) -> None:
+def _replace_events(report: SchoolReport, events: list[dict], user: User | None) -> list[ReportEvent]:
+    """Make the report's events what ``events`` lists; returns them as stored now, in order."""
+    current = list(report.events.all())
     changed, removed = _events_replaced(
-        report, list(report.events.all()), events, registry.event_ids_by_title() if events else {}
+        report, current, events, registry.event_ids_by_title() if events else {}
     )
+    gone = {id(event) for event in removed}
+    stored = [event for event in current if id(event) not in gone]
+    stored += [event for event in changed if event.pk is None]  # new ones
     for event in changed:
         event._history_user = user
         event.save()
     for event in removed:
         event._history_user = user
         event.delete()
+    return sorted(stored, key=lambda event: (event.position, event.pk))
 
 
 def _events_replaced(

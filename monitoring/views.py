@@ -319,9 +319,8 @@ def report_autosave(request, slug, school_pk):
         return JsonResponse({"ok": False, "message": str(exc)}, status=423)
     stamp = time_format(timezone.localtime(), "H:i")
     problems = len(result.errors) + len(page.event_errors)
-    filled, total = required_progress(
-        services.report_values(saved), [row.system_id for row in saved.branch_rows.all()]
-    )
+    rows = saved.saved_branch_rows if saved.saved_branch_rows is not None else saved.branch_rows.all()
+    filled, total = required_progress(services.report_values(saved), [row.system_id for row in rows])
     return JsonResponse(
         {
             "ok": True,

@@ -193,6 +193,54 @@ def test_autosave_returns_event_ids_so_rows_are_not_added_twice(world, campaigns
     assert list(ReportEvent.objects.values_list("pk", "teachers")) == [(event.pk, 3)]
 
 
+def test_autosave_answer_matches_what_is_stored_after_events_are_removed_changed_and_added(
+    world, campaigns, client_for
+):
+    _, current, _ = campaigns
+    client = client_for(world.coordinator_a)
+    events = {
+        "event-TOTAL_FORMS": 3,
+        **{
+            f"event-{i}-{k}": v
+            for i in range(3)
+            for k, v in (("title", f"Семинар {i}"), ("students", i), ("teachers", 1))
+        },
+    }
+    data = prefilled_data(current, world.school_a1, **events)
+    first = client.post(autosave_url(current, world.school_a1), data).json()
+    ids = [first["event_ids"][f"event-{i}-id"] for i in range(3)]
+    # The first one removed, the second changed, the third kept, a fourth added.
+    data = prefilled_data(
+        current,
+        world.school_a1,
+        **{
+            "version": first["version"],
+            "event-TOTAL_FORMS": 4,
+            **{f"event-{i}-id": pk for i, pk in enumerate(ids)},
+            "event-0-title": "Семинар 0",
+            "event-0-DELETE": "on",
+            "event-1-title": "Семинар 1, изменён",
+            "event-1-students": "7",
+            "event-2-title": "Семинар 2",
+            "event-2-students": "2",
+            "event-3-title": "Вебинар",
+            "event-3-students": "4",
+        },
+    )
+    second = client.post(autosave_url(current, world.school_a1), data).json()
+    report = SchoolReport.objects.get(campaign=current, school=world.school_a1)
+    stored = list(report.events.values_list("pk", "title"))
+    assert [title for _, title in stored] == ["Семинар 1, изменён", "Семинар 2", "Вебинар"]
+    assert second["event_ids"] == {
+        "event-1-id": stored[0][0],
+        "event-2-id": stored[1][0],
+        "event-3-id": stored[2][0],
+    }
+    assert (second["filled"], second["total"]) == required_progress(
+        services.report_values(report), [row.system_id for row in report.branch_rows.all()]
+    )
+
+
 # --- error counts agree ---------------------------------------------------------------------------
 
 
