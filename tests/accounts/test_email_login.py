@@ -131,3 +131,19 @@ def test_login_updates_last_login_without_history_record(client, world):
     world.coordinator_a.refresh_from_db()
     assert world.coordinator_a.last_login is not None
     assert world.coordinator_a.history.count() == before
+
+
+def test_signed_in_user_comes_with_school_and_municipality(world, django_assert_num_queries):
+    from accounts.backends import EmailOrUsernameBackend
+
+    backend = EmailOrUsernameBackend()
+    with django_assert_num_queries(1):
+        coordinator = backend.get_user(world.coordinator_a.pk)
+        assert coordinator.school.short_name == world.school_a1.short_name
+    with django_assert_num_queries(1):
+        specialist = backend.get_user(world.specialist_x.pk)
+        assert specialist.municipality.name == world.mun_x.name
+    world.nobody.is_active = False
+    world.nobody.save()
+    assert backend.get_user(world.nobody.pk) is None
+    assert backend.get_user(10**9) is None
