@@ -84,6 +84,7 @@ CODE_FIELDS = tuple(name for name, _ in layout.CODE_COLUMNS.values())
 # is bordered text but for its number.
 OFFICIAL_FORMATS = ("code", *["text"] * 6, *["int"] * 11, *["code"] * 3, *["text"] * 4)
 BRANCH_FORMATS = ("code", *["text"] * 24)
+TOTAL_FORMATS = (*["total_text"] * 7, *["total_int"] * 11, *["total_text"] * 7)
 
 
 @dataclass
@@ -91,10 +92,6 @@ class GroupTotals:
     sums: dict[int, int] = field(default_factory=dict)
     first_row: int = 0
     schools: int = 0
-
-    def add(self, column: int, value):
-        if isinstance(value, int):
-            self.sums[column] = self.sums.get(column, 0) + value
 
 
 # What the export reads of a counted report, in the order of the table: one row per report, its
@@ -439,6 +436,7 @@ class Appendix1Writer:
         self.group_rows: list[tuple[str, GroupTotals]] = []
         self.official_formats = [self.fmt[key] for key in OFFICIAL_FORMATS]
         self.branch_formats = [self.fmt[key] for key in BRANCH_FORMATS]
+        self.total_formats = [self.fmt[key] for key in TOTAL_FORMATS]
         self.official_fit = fit.ColumnFit({n - 1: w for n, w in WIDTHS.items()}, DATA_PT)
         self.flat_sources = [FLAT_SOURCES.get(key, key) for _, key in self.FLAT_COLUMNS]
         self.flat_formats = [self.fmt["plain_int"]] * len(self.flat_sources)
@@ -534,7 +532,7 @@ class Appendix1Writer:
         group_sums, region_sums = group.sums, self.region.sums
         for number, name in NUMBER_ITEMS:
             value = r[name]
-            if isinstance(value, int):  # what GroupTotals.add does, inline: it runs per cell
+            if isinstance(value, int):
                 group_sums[number] = group_sums.get(number, 0) + value
                 region_sums[number] = region_sums.get(number, 0) + value
         self.row += 1
@@ -561,23 +559,22 @@ class Appendix1Writer:
         if self.progress and (self.done % 20 == 0 or self.done == self.total_schools):
             self.progress(self.done, self.total_schools)
 
-    def _total_row(self, label: str, totals: GroupTotals, first: int, last: int, fmt_text="total_text"):
-        r, text, number_fmt = self.row, self.fmt[fmt_text], self.fmt["total_int"]
-        cells: list[tuple[int, object, object]] = [(0, None, text), (1, label, text)]
-        cells += [(col, None, text) for col in range(2, TOTAL_LABEL_LAST_COL + 1)]
+    def _total_row(self, label: str, totals: GroupTotals, first: int, last: int):
+        r = self.row
+        values: list[object] = [None, label, *[None] * (TOTAL_LABEL_LAST_COL - 1)]
         for number in layout.SUM_COLUMNS:
             col = number - 1
             value = totals.sums.get(number, 0)
             if last >= first and number != layout.MODULES_COLUMN:
                 ref = f"{xl_rowcol_to_cell(first, col)}:{xl_rowcol_to_cell(last, col)}"
-                cells.append((col, Formula(f"SUBTOTAL(9,{ref})", value), number_fmt))
+                values.append(Formula(f"SUBTOTAL(9,{ref})", value))
             else:
                 # Column 14 mixes numbers and «5 (турникет …)» texts: its total is the sum of the counts.
-                cells.append((col, value, number_fmt))
-        cells += [(col, None, text) for col in range(18, 25)]
+                values.append(value)
+        values += [None] * 7
         self.sheet.merge_cells(r, 1, TOTAL_LABEL_LAST_COL)
         height = fit.row_height([(label, sum(WIDTHS[n] for n in range(2, 8)), DATA_PT, True)])
-        self.sheet.stream_row(r, cells, height)
+        self.sheet.stream_values(r, values, self.total_formats, self.fmt["total_text"], height=height)
         self.row += 1
 
     def end_group(self):

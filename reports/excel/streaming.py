@@ -15,8 +15,8 @@ spends a fifth of its time compressing at level 6, for a file only about a quart
 import re
 import threading
 import zipfile
-from collections.abc import Iterable
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, NamedTuple
 
 import xlsxwriter.workbook
@@ -33,11 +33,9 @@ _MAX_FAST_CHARS = 16383  # below half of Excel's 32 767 UTF-16 units no string c
 _EXACT_INT = 10**15  # an int below this prints the same with «.16G» as with str()
 _COLUMNS = [xl_col_to_name(col) for col in range(64)]
 
-Cell = tuple[int, Any, Format | None]
-
 
 class Formula(NamedTuple):
-    """A formula cell for :meth:`StreamingWorksheet.stream_row`: the formula without «=», and
+    """A formula cell for :meth:`StreamingWorksheet.stream_values`: the formula without «=», and
     the value a reader shows before recalculating."""
 
     formula: str
@@ -50,7 +48,7 @@ class RowOrderError(ValueError):
 
 class StreamingWorksheet(Worksheet):
     """A worksheet (``Workbook.add_worksheet(name, worksheet_class=StreamingWorksheet)``) for a
-    workbook in ``constant_memory`` mode, with :meth:`stream_row` for its data rows."""
+    workbook in ``constant_memory`` mode, with :meth:`stream_values` for its data rows."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -75,51 +73,10 @@ class StreamingWorksheet(Worksheet):
         preserve = ' xml:space="preserve"' if _EDGE_SPACE.search(value) else ""
         return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"), preserve
 
-    def stream_row(self, row: int, cells: Iterable[Cell], height: float | None = None) -> None:
-        """Write row ``row`` (0-based) with ``cells`` — ``(column, value, format)``: a str is text
-        (never a formula), an int or float a number, a datetime or date a date serial, None a
-        formatted blank — and its height in points (None: the default)."""
-        self._open_row(row)
-        parts: list[str] = []
-        append = parts.append
-        styles = self._style_attrs
-        first = last = None
-        r = str(row + 1)
-        for col, value, fmt in cells:
-            if first is None:
-                first = col
-            last = col
-            ref = _COLUMNS[col] + r if col < 64 else xl_col_to_name(col) + r
-            style = styles.get(id(fmt))
-            if style is None:
-                style = self._style(fmt)
-            cls = value.__class__
-            if cls is str:
-                if len(value) > _MAX_FAST_CHARS or _NEEDS_CARE.search(value) is not None:
-                    text, preserve = self._string(value)
-                    append(f'<c r="{ref}"{style} t="inlineStr"><is><t{preserve}>{text}</t></is></c>')
-                else:
-                    append(f'<c r="{ref}"{style} t="inlineStr"><is><t>{value}</t></is></c>')
-            elif value is None:
-                append(f'<c r="{ref}"{style}/>')
-            elif cls is int and -_EXACT_INT < value < _EXACT_INT:
-                append(f'<c r="{ref}"{style}><v>{value}</v></c>')  # what «.16G» gives, faster
-            elif cls is int or cls is float:
-                append(f'<c r="{ref}"{style}><v>{value:.16G}</v></c>')
-            elif cls is Formula:
-                formula = value.formula.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                append(f'<c r="{ref}"{style}><f>{formula}</f><v>{value.value}</v></c>')
-            elif isinstance(value, datetime | date):
-                serial = self._convert_date_time(value)
-                append(f'<c r="{ref}"{style}><v>{serial:.16G}</v></c>')
-            else:
-                raise TypeError(f"stream_row: no cell type for {cls.__name__}")
-        self._close_row(row, r, parts, first, last, height)
-
     def stream_values(
         self,
         row: int,
-        values: Iterable[Any],
+        values: Sequence[Any],
         formats: list[Format | None],
         text_format: Format | None,
         *,
@@ -128,10 +85,12 @@ class StreamingWorksheet(Worksheet):
         skip_empty: bool = False,
     ) -> None:
         """Row ``row`` from column 0, typed as the export types a row: text (and «да»/«нет» for a
-        bool) in ``text_format``; an int, and an empty value («» or None) as a blank, in its
-        column's format from ``formats``, or the empty value left out with ``skip_empty``; a naive
-        datetime in ``date_format``; anything else as its text. The same XML as
-        :meth:`stream_row`."""
+        bool) in ``text_format``, never a formula; an int, a :class:`Formula`, and an empty value
+        («» or None) as a blank, in its column's format from ``formats``, or the empty value left
+        out with ``skip_empty``; a naive datetime in ``date_format``; anything else as its text.
+        ``height``: the row's height in points (None: the default)."""
+        if len(values) > len(_COLUMNS):
+            raise ValueError(f"stream_values: at most {len(_COLUMNS)} columns")
         self._open_row(row)
         parts: list[str] = []
         append = parts.append
@@ -160,6 +119,9 @@ class StreamingWorksheet(Worksheet):
                     append(f'<c r="{_COLUMNS[col]}{r}"{styles[col]}><v>{value}</v></c>')
                 elif isinstance(value, int):
                     append(f'<c r="{_COLUMNS[col]}{r}"{styles[col]}><v>{int(value):.16G}</v></c>')
+                elif cls is Formula:
+                    formula = value.formula.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                    append(f'<c r="{_COLUMNS[col]}{r}"{styles[col]}><f>{formula}</f><v>{value.value}</v></c>')
                 elif isinstance(value, datetime):
                     serial = self._convert_date_time(value)
                     append(f'<c r="{_COLUMNS[col]}{r}"{self._style(date_format)}><v>{serial:.16G}</v></c>')
@@ -180,7 +142,7 @@ class StreamingWorksheet(Worksheet):
         return known[1]
 
     def _open_row(self, row: int) -> None:
-        if row >= self.xls_rowmax or len(_COLUMNS) > self.xls_colmax:
+        if row >= self.xls_rowmax:
             raise RowOrderError(f"row {row} is beyond the worksheet")
         if row < self.previous_row or (
             row == self.previous_row and (self.table.get(row) or row in self.row_info)

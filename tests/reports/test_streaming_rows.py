@@ -130,8 +130,7 @@ def test_formulas_and_merges_are_those_of_xlsxwriter(tmp_path):
     sheet = book.add_worksheet("s", worksheet_class=StreamingWorksheet)
     sheet.write_number(0, 0, 1, fmt)
     sheet.merge_cells(1, 1, 3)
-    cells = [(0, None, fmt), (1, "Итого", fmt), (2, None, fmt), (3, None, fmt)]
-    sheet.stream_row(1, [*cells, (4, Formula("SUBTOTAL(9,A1:A1)", 1), fmt)])
+    sheet.stream_values(1, [None, "Итого", None, None, Formula("SUBTOTAL(9,A1:A1)", 1)], [fmt] * 5, fmt)
     book.close()
     assert _sheet_xml(tmp_path / "a.xlsx") == _sheet_xml(tmp_path / "b.xlsx")
     assert [str(r) for r in load_workbook(tmp_path / "b.xlsx")["s"].merged_cells.ranges] == ["B2:D2"]
