@@ -250,6 +250,14 @@ def municipality_state(campaign_id: int, municipality_id: int) -> str:
     return state or MunicipalityState.COLLECTING
 
 
+def report_municipality_state(report: SchoolReport) -> str:
+    """The state of the report's municipality: as the page read it ahead for all its checks
+    (``report.municipality_state_read``), otherwise read now."""
+    if report.municipality_state_read is not None:
+        return report.municipality_state_read
+    return municipality_state(report.campaign_id, report.school.municipality_id)
+
+
 def registry_pilot_status(school_id: int, on_date: datetime.date) -> bool | None:
     """Whether the pilot-site registry lists the school on the date; None when no registry is kept."""
     return registry.pilot_status(school_id, on_date)

@@ -41,6 +41,7 @@ from .selectors import (  # noqa: F401
     municipality_state,
     registry_pilot_school_ids,
     registry_pilot_status,
+    report_municipality_state,
     report_values,
 )
 
@@ -252,9 +253,7 @@ def report_edit_refusal(report: SchoolReport, *, state: str | None = None) -> st
     if report.campaign.status != Campaign.Status.OPEN:
         return MSG_CAMPAIGN_NOT_OPEN.format(campaign=report.campaign)
     if state is None:
-        state = getattr(report, "municipality_state_read", None)
-    if state is None:
-        state = municipality_state(report.campaign_id, report.school.municipality_id)
+        state = report_municipality_state(report)
     if state in (MunicipalityState.SUBMITTED, MunicipalityState.ACCEPTED):
         return MSG_MUNICIPALITY_LOCKED.format(state=MunicipalityState(state).label)
     if not report.is_editable_state:

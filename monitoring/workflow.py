@@ -37,7 +37,7 @@ from .models import (
     WorkflowEvent,
 )
 from .selectors import (
-    municipality_state,
+    report_municipality_state,
     report_snapshot,
 )
 from .services import (
@@ -93,9 +93,7 @@ def review_refusal(report: SchoolReport, *, state: str | None = None) -> str | N
     if report.campaign.status == Campaign.Status.CLOSED:
         return MSG_CAMPAIGN_CLOSED
     if state is None:
-        state = getattr(report, "municipality_state_read", None)
-    if state is None:
-        state = municipality_state(report.campaign_id, report.school.municipality_id)
+        state = report_municipality_state(report)
     if state in (MunicipalityState.SUBMITTED, MunicipalityState.ACCEPTED):
         return MSG_MUN_WRONG_STATE.format(state=MunicipalityState(state).label)
     return None
