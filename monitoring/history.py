@@ -7,8 +7,8 @@ from django.utils.text import capfirst
 
 from schools.models import EdmsSystem
 
-from .comments import comment_label
-from .models import ReportBranch, ReportComment, ReportEvent, SchoolReport
+from .comments import comment_label, report_comments
+from .models import ReportBranch, ReportEvent, SchoolReport
 from .presenters import display
 
 HIDDEN_FIELDS = {"unconfirmed_fields", "raw_input", "updated_by", "submitted_at"}
@@ -128,9 +128,7 @@ def _comment_entries(report: SchoolReport, comments=None) -> list[Entry]:
     """Reviewers' remarks on fields: when each was made and when it was resolved."""
     entries = []
     if comments is None:
-        comments = ReportComment.objects.filter(report=report).select_related(
-            "author", "resolved_by", "branch"
-        )
+        comments = report_comments(report)["all_comments"]
     for comment in comments:
         what = f"Замечание к полю «{comment_label(comment)}»"
         entries.append(

@@ -13,7 +13,7 @@ from core.meta import model_field as report_field
 from .columns import COLUMN_BY_NUMBER, COLUMN_OF_FIELD, SECTIONS
 from .models import COUNT_FIELDS, ReportStatus, SchoolReport, WorkflowEvent
 from .rules import COUNT_CHANGE_WARNING_PCT, CheckResult, required_fields, vendor_difference_pct
-from .selectors import VALUE_FIELDS, report_snapshot
+from .selectors import VALUE_FIELDS, report_snapshot, workflow_log
 
 
 def display(report_or_values, name):
@@ -235,15 +235,10 @@ def changes_since_last_review(report: SchoolReport, log=None) -> tuple[WorkflowE
     the report as it was returned); for a report being edited, the current values are compared with
     the last submission or return. Returns (the event compared against, lines) or (None, []).
     """
+    if log is None:  # the report's journal, newest first, unless the page has read it
+        log = workflow_log(report=report)
     reviewed = (WorkflowEvent.Action.SUBMIT, WorkflowEvent.Action.RETURN)
-    if log is not None:  # the report's journal, newest first, when the page has read it
-        events = [event for event in log if event.action in reviewed][:2]
-    else:
-        events = list(
-            report.workflow_events.filter(action__in=reviewed)
-            .select_related("actor")
-            .order_by("-created_at", "-pk")[:2]
-        )
+    events = [event for event in log if event.action in reviewed][:2]
     if report.status == ReportStatus.SUBMITTED and events and events[0].action == WorkflowEvent.Action.SUBMIT:
         if len(events) < 2:
             return None, []
