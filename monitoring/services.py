@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db import models, transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -451,20 +452,24 @@ def report_save(
     report = (
         SchoolReport.objects.select_for_update(of=("self",))
         .select_related("campaign", "school", "updated_by")
+        # The municipality's state, read by the same statement that locks the report.
         .annotate(
-            state_now=models.Subquery(
-                MunicipalityReview.objects.filter(
-                    campaign_id=models.OuterRef("campaign_id"),
-                    municipality_id=models.OuterRef("school__municipality_id"),
-                ).values("state")[:1]
+            state_now=Coalesce(
+                models.Subquery(
+                    MunicipalityReview.objects.filter(
+                        campaign_id=models.OuterRef("campaign_id"),
+                        municipality_id=models.OuterRef("school__municipality_id"),
+                    ).values("state")[:1]
+                ),
+                models.Value(MunicipalityState.COLLECTING.value),
             )
         )
         .get(pk=report_id)
     )
     if expected_version is not None and report.version != expected_version:
         raise ReportConflict(report)
-    # The municipality's state, read by the same statement that locks the report.
-    refusal = report_edit_refusal(report, state=report.state_now or MunicipalityState.COLLECTING)
+    report.municipality_state_read = report.state_now
+    refusal = report_edit_refusal(report)
     if refusal:
         raise ReportLocked(refusal)
 
