@@ -33,3 +33,22 @@ def test_bench_prints_every_measurement_and_the_summary_line(capsys):
     assert tuple(found) == SUMMARY_KEYS
     assert all(value != "-" for value in found.values())
     assert "Сводка крупнейшего МО" in out and "≤ 200 мс" in out
+
+
+def test_a_measurement_reports_the_childs_own_peak_memory_not_its_parents():
+    """Linux's ``wait4`` would give a child started by a large process that process's size; the
+    bench reports the peak the child measured itself."""
+    import sys
+
+    from rcro_portal.management.commands.bench import child_result
+    from rcro_portal.peak_memory import peak_rss_mb
+
+    ballast = b"x" * (300 * 1024 * 1024)  # resident in this process
+    script = (
+        "import json; from rcro_portal.peak_memory import peak_rss_mb; "
+        "print('BENCH ' + json.dumps({'seconds': 0, 'peak_rss_mb': peak_rss_mb()}))"
+    )
+    result = child_result([sys.executable, "-c", script], "probe")
+    assert peak_rss_mb() > 300
+    assert 0 < result["rss_mb"] < 100
+    assert ballast[-1:] == b"x"

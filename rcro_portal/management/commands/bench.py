@@ -2,7 +2,6 @@ import datetime
 import json
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from django.db import connection
 
 from rcro_portal import bench_runs
 from rcro_portal.bench_data import BenchSet, ensure_data
+from rcro_portal.peak_memory import peak_rss_mb
 
 # name, what it is, target as printed
 ROWS = (
@@ -44,7 +44,7 @@ SUMMARY_KEYS = (
 
 
 def run_child(what: str, schools: int, branches: int) -> dict:
-    """One measurement in a fresh process; adds the child's peak RSS (``os.wait4``)."""
+    """One measurement in a fresh process."""
     command = [
         sys.executable,
         str(settings.BASE_DIR / "manage.py"),
@@ -53,10 +53,15 @@ def run_child(what: str, schools: int, branches: int) -> dict:
         f"--schools={schools}",
         f"--branches={branches}",
     ]
+    return child_result(command, what)
+
+
+def child_result(command: list[str], what: str) -> dict:
+    """Run ``command`` and read the result it prints on its last «BENCH {…}» line; ``rss_mb`` is
+    the peak the child measured itself (``peak_rss_mb``), not ``wait4``'s, which on Linux would
+    count this process's memory too."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(command, stdout=out, stderr=err, env=os.environ.copy())
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
+        process = subprocess.run(command, stdout=out, stderr=err, env=os.environ.copy(), check=False)
         out.seek(0)
         err.seek(0)
         text = out.read().decode()
@@ -64,14 +69,14 @@ def run_child(what: str, schools: int, branches: int) -> dict:
             raise CommandError(f"bench_one {what}: {err.read().decode()[-3000:]}")
     line = next(line for line in reversed(text.splitlines()) if line.startswith("BENCH "))
     result = json.loads(line[len("BENCH ") :])
-    result["rss_mb"] = usage.ru_maxrss / 1024  # kilobytes on Linux
+    result["rss_mb"] = result.pop("peak_rss_mb")
     return result
 
 
 def run_here(what: str, schools: int, branches: int) -> dict:
     """The same measurement in this process (tests: the data set lives in the test database)."""
     result = getattr(bench_runs, what)(BenchSet(schools, branches))
-    result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["rss_mb"] = peak_rss_mb()
     return result
 
 

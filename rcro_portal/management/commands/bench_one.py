@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from rcro_portal import bench_runs
 from rcro_portal.bench_data import BenchSet
+from rcro_portal.peak_memory import peak_rss_mb
 
 
 class Command(BaseCommand):
@@ -16,4 +17,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, what, schools, branches, **options):
         result = getattr(bench_runs, what)(BenchSet(schools, branches))
+        result["peak_rss_mb"] = peak_rss_mb()
         self.stdout.write("BENCH " + json.dumps(result, default=str))
