@@ -13,6 +13,7 @@ Printing: A3 landscape, one page wide, the header repeated on every page, page n
 footer, row heights computed to fit wrapped text (``fit``).
 """
 
+import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -139,6 +140,8 @@ FLAT_SOURCES = {
     "system": "system__name",
     "vendor": "system__vendor__short_name",
 }
+# Keys of the flat table the writer computes; it puts them in the record under these names.
+FLAT_COMPUTED = {"status": "flat:status", "events": "flat:events", "branches": "flat:branches"}
 FLAT_MOMENTS = frozenset(("submitted_at", "updated_at"))  # datetimes, shown in the region's time
 
 
@@ -439,6 +442,9 @@ class Appendix1Writer:
         self.total_formats = [self.fmt[key] for key in TOTAL_FORMATS]
         self.official_fit = fit.ColumnFit({n - 1: w for n, w in WIDTHS.items()}, DATA_PT)
         self.flat_sources = [FLAT_SOURCES.get(key, key) for _, key in self.FLAT_COLUMNS]
+        # The columns the writer computes come from keys of its own, put in the record.
+        self.flat_values = operator.itemgetter(*[FLAT_COMPUTED.get(key, key) for key in self.flat_sources])
+        self.timezone = timezone.get_current_timezone()
         self.flat_formats = [self.fmt["plain_int"]] * len(self.flat_sources)
         self.flat_moments = [col for col, key in enumerate(self.flat_sources) if key in FLAT_MOMENTS]
 
@@ -668,15 +674,13 @@ class Appendix1Writer:
 
     def _flat_record(self, r: dict, events: str, branches: int):
         row = self.flat_row
-        computed = {
-            "status": STATUS_LABELS.get(r["status"], r["status"]),
-            "events": events,
-            "branches": branches,
-        }
-        values = [computed[key] if key in computed else r[key] for key in self.flat_sources]
+        r[FLAT_COMPUTED["status"]] = STATUS_LABELS.get(r["status"], r["status"])
+        r[FLAT_COMPUTED["events"]] = events
+        r[FLAT_COMPUTED["branches"]] = branches
+        values = list(self.flat_values(r))
         for col in self.flat_moments:
             if values[col] is not None:
-                values[col] = timezone.localtime(values[col]).replace(tzinfo=None)
+                values[col] = values[col].astimezone(self.timezone).replace(tzinfo=None)
         self.flat.stream_values(
             row,
             values,

@@ -9,7 +9,6 @@ The estimate is for Times New Roman (Liberation Serif in LibreOffice, which has 
 and errs on the generous side.
 """
 
-import functools
 import math
 import re
 import textwrap
@@ -87,8 +86,11 @@ def rotated_height(lines: list[str], size: float, bold: bool = False) -> float:
 class ColumnFit:
     """``row_height`` for a fixed set of columns, fast for the common case: a text that fits on
     one line of its column (no line break, no longer than the column holds) is one line without
-    wrapping it, a longer one of words one space apart is wrapped by a regular expression. Gives
+    wrapping it, a longer one of words one space apart is cut at the last space that fits, and a
+    text met again in a column of the same width is counted once (``KNOWN`` texts are kept). Gives
     the same heights as ``row_height``."""
+
+    KNOWN = 20_000
 
     def __init__(
         self, widths: dict[int, float], size: float, bold: bool = False, minimum: float = MIN_ROW_PT
@@ -97,21 +99,27 @@ class ColumnFit:
         self.widths = widths
         self.per_line = {key: chars_per_line(width, size, bold) for key, width in widths.items()}
         self.one_line = math.ceil(max(minimum, lines_height(1, size)))
+        self._known: dict[tuple[int, str], int] = {}
 
     def lines(self, key, text: str) -> int:
         per_line = self.per_line[key]
         if len(text) <= per_line and text.isprintable():
             return 1
-        return self._count(key, per_line, text)
+        known = self._known
+        lines = known.get((per_line, text))
+        if lines is None:
+            if len(known) >= self.KNOWN:
+                known.clear()
+            lines = known[per_line, text] = self._count(key, per_line, text)
+        return lines
 
     def _count(self, key, per_line: int, text: str) -> int:
         if text.isprintable() and not _HYPHEN_BREAK.search(text):
             if "  " not in text:
-                lines = _line_pattern(per_line).findall(text)
-                # The lines cover the text, one space between each two: every word fitted a line.
-                if sum(map(len, lines)) + len(lines) - 1 == len(text):
-                    return len(lines)
-            return _word_lines(text, per_line) or _greedy_lines(_CHUNK.findall(text), per_line)
+                lines = _space_lines(text, per_line)
+                if lines:
+                    return lines
+            return _greedy_lines(_CHUNK.findall(text), per_line)
         return line_count(text, self.widths[key], self.size, self.bold)
 
     def height(self, texts) -> float:
@@ -133,30 +141,28 @@ _HYPHEN_BREAK = re.compile(r"-[^\d\W]|--")
 _CHUNK = re.compile(r" +|[^ ]+")
 
 
-@functools.cache
-def _line_pattern(width: int) -> re.Pattern:
-    """The greedy line of words: the longest run of at most ``width`` characters from a word's
-    start to just before a space or the end."""
-    return re.compile(rf"[^ ].{{0,{width - 1}}}(?= |$)")
-
-
-def _word_lines(text: str, width: int) -> int:
-    """``_greedy_lines`` for the usual text: words one space apart, none longer than a line; 0 for
-    any other text."""
-    words = text.split(" ")
-    length = len(words[0])
-    if not length or not words[-1] or length > width:
+def _space_lines(text: str, width: int) -> int:
+    """``_greedy_lines`` for the usual text, words one space apart, by cutting the string: a line
+    ends at the last space that leaves it at most ``width`` long; a word longer than a line fills
+    the rest of its line and goes on in the next one (cut after its last hyphen that fits, if
+    any). 0 when the text starts or ends with a space (the general count handles it)."""
+    if not text or text[0] == " " or text[-1] == " ":
         return 0
-    lines = 1
-    for word in words[1:]:
-        size = len(word)
-        if not size or size > width:
-            return 0
-        if length + 1 + size <= width:
-            length += 1 + size
+    start, size, lines = 0, len(text), 1
+    while size - start > width:
+        end = start + width  # the line is at most text[start:end]
+        cut = text.rfind(" ", start, end + 1)
+        if cut == end:  # the line is full and a space follows: the next line starts after it
+            start = end + 1
         else:
-            lines += 1
-            length = size
+            word = cut + 1 if cut >= start else start  # the word that does not fit on this line
+            word_end = text.find(" ", word)
+            if (word_end if word_end >= 0 else size) - word > width:  # a long word is broken
+                hyphen = text.rfind("-", word, end)
+                start = hyphen + 1 if hyphen > word else end
+            else:
+                start = word
+        lines += 1
     return lines
 
 

@@ -99,37 +99,37 @@ class StreamingWorksheet(Worksheet):
         first = last = None
         r = str(row + 1)
         for col, value in enumerate(values):
-            if value is None or value == "":
+            cls = value.__class__
+            if cls is str and value:
+                if len(value) > _MAX_FAST_CHARS or _NEEDS_CARE.search(value) is not None:
+                    text, preserve = self._string(value)
+                else:
+                    text, preserve = value, ""
+                append(
+                    f'<c r="{_COLUMNS[col]}{r}"{text_style} t="inlineStr"><is><t{preserve}>{text}</t></is></c>'
+                )
+            elif cls is int and -_EXACT_INT < value < _EXACT_INT:
+                append(f'<c r="{_COLUMNS[col]}{r}"{styles[col]}><v>{value}</v></c>')
+            elif value is None or value == "":
                 if skip_empty:
                     continue
                 append(f'<c r="{_COLUMNS[col]}{r}"{styles[col]}/>')
+            elif cls is bool:
+                text = "да" if value else "нет"
+                append(f'<c r="{_COLUMNS[col]}{r}"{text_style} t="inlineStr"><is><t>{text}</t></is></c>')
+            elif isinstance(value, int):
+                append(f'<c r="{_COLUMNS[col]}{r}"{styles[col]}><v>{int(value):.16G}</v></c>')
+            elif cls is Formula:
+                formula = value.formula.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                append(f'<c r="{_COLUMNS[col]}{r}"{styles[col]}><f>{formula}</f><v>{value.value}</v></c>')
+            elif isinstance(value, datetime):
+                serial = self._convert_date_time(value)
+                append(f'<c r="{_COLUMNS[col]}{r}"{self._style(date_format)}><v>{serial:.16G}</v></c>')
             else:
-                cls = value.__class__
-                if cls is bool:
-                    value, cls = ("да" if value else "нет"), str
-                if cls is str:
-                    if len(value) > _MAX_FAST_CHARS or _NEEDS_CARE.search(value) is not None:
-                        text, preserve = self._string(value)
-                    else:
-                        text, preserve = value, ""
-                    append(
-                        f'<c r="{_COLUMNS[col]}{r}"{text_style} t="inlineStr"><is><t{preserve}>{text}</t></is></c>'
-                    )
-                elif cls is int and -_EXACT_INT < value < _EXACT_INT:
-                    append(f'<c r="{_COLUMNS[col]}{r}"{styles[col]}><v>{value}</v></c>')
-                elif isinstance(value, int):
-                    append(f'<c r="{_COLUMNS[col]}{r}"{styles[col]}><v>{int(value):.16G}</v></c>')
-                elif cls is Formula:
-                    formula = value.formula.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                    append(f'<c r="{_COLUMNS[col]}{r}"{styles[col]}><f>{formula}</f><v>{value.value}</v></c>')
-                elif isinstance(value, datetime):
-                    serial = self._convert_date_time(value)
-                    append(f'<c r="{_COLUMNS[col]}{r}"{self._style(date_format)}><v>{serial:.16G}</v></c>')
-                else:
-                    text, preserve = self._string(str(value))
-                    append(
-                        f'<c r="{_COLUMNS[col]}{r}"{text_style} t="inlineStr"><is><t{preserve}>{text}</t></is></c>'
-                    )
+                text, preserve = self._string(str(value))
+                append(
+                    f'<c r="{_COLUMNS[col]}{r}"{text_style} t="inlineStr"><is><t{preserve}>{text}</t></is></c>'
+                )
             if first is None:
                 first = col
             last = col

@@ -50,10 +50,21 @@ def test_row_heights_agree_with_textwrap():
     texts = ["", " ", "  a  ", "+7 (3822) 55-01-23, mail-box@school-1.example, скайп: a-b"]
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 90))) for _ in range(3000)]
     texts += [" ".join("ж" * rng.randint(1, 30) for _ in range(rng.randint(1, 9))) for _ in range(1000)]
+    # Words that end exactly at a line's end, or one character past it.
+    texts += [" ".join("ё" * n for n in (per, 1, per - 1, per + 1, 2)) for per in range(2, 24)]
     for width in (4.5, 7, 15.5, 21):
         fitter = fit.ColumnFit({0: width}, export.DATA_PT)
-        for text in texts:
+        for text in texts * 2:  # the second time from what the fitter has kept
             assert fitter.height([(0, text)]) == fit.row_height([(text, width, export.DATA_PT, False)]), text
+
+
+def test_row_height_keeps_a_bounded_number_of_texts(monkeypatch):
+    monkeypatch.setattr(fit.ColumnFit, "KNOWN", 10)
+    fitter = fit.ColumnFit({0: 7}, export.DATA_PT)
+    long_texts = [f"слово {i} и ещё одно слово" for i in range(25)]
+    heights = [fitter.height([(0, text)]) for text in long_texts]
+    assert 0 < len(fitter._known) <= 10
+    assert heights == [fit.row_height([(text, 7, export.DATA_PT, False)]) for text in long_texts]
 
 
 ADDRESS_NAMES = [
