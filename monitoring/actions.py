@@ -32,8 +32,12 @@ def report_actions(
         if user.is_active and user.is_coordinator and user.school_id == subject.school_id
         else MSG_NOT_ALLOWED
     )
-    # The municipality's state, which every guard asks, is read once for all of them.
-    subject.municipality_state_read = municipality_state(subject.campaign_id, subject.school.municipality_id)
+    # The municipality's state, which every guard asks, is read once for all of them (a report read
+    # with its lock has it from that statement).
+    if not subject.locked_for_update:
+        subject.municipality_state_read = municipality_state(
+            subject.campaign_id, subject.school.municipality_id
+        )
     actions = workflow_actions(
         REPORT_WORKFLOW,
         user=user,

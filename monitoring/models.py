@@ -144,6 +144,9 @@ class SchoolReport(models.Model):
     # The municipality's state when a page has read it ahead for all its checks (not stored):
     # :func:`monitoring.actions.report_actions` sets it, the refusals read it.
     municipality_state_read: str | None = None
+    # True when the report was read with its row lock (``selectors.report_for(lock=True)`` or
+    # ``selectors.report_locked``) and the municipality's state by the same statement.
+    locked_for_update: bool = False
     # The branch rows and events as :func:`monitoring.services.report_save` left them, in their
     # order, for the answer to that save (not stored; None when it did not read them).
     saved_branch_rows: list | None = None

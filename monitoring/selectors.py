@@ -3,7 +3,8 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from accounts.access import get_in_scope_or_404, school_q
 from accounts.models import Role, User
@@ -69,9 +70,41 @@ def _report_qs():
     )
 
 
-def report_for(*, campaign: Campaign, school: School) -> SchoolReport | None:
-    """The school's report with everything the report page needs, or None if not started."""
-    return _report_qs().filter(campaign=campaign, school=school).first()
+def report_for(*, campaign: Campaign, school: School, lock: bool = False) -> SchoolReport | None:
+    """The school's report with everything the report page needs, or None if not started.
+
+    ``lock``: read it with its row lock, for a save in the caller's transaction (see
+    :func:`_locked`); its branch rows and events are read after the lock is taken."""
+    qs = _report_qs().filter(campaign=campaign, school=school)
+    if not lock:
+        return qs.first()
+    return _mark_locked(_locked(qs).first())
+
+
+def report_locked(report_id: int) -> SchoolReport:
+    """The report with its row lock, for a save in the caller's transaction (see :func:`_locked`)."""
+    qs = SchoolReport.objects.select_related("campaign", "school", "updated_by")
+    report = _locked(qs).get(pk=report_id)
+    _mark_locked(report)
+    return report
+
+
+def _locked(qs: QuerySet[SchoolReport]) -> QuerySet[SchoolReport]:
+    """``qs`` read with the report rows' lock, and with the municipality's state read by the same
+    statement (``state_now``): nobody changes the report until the transaction ends."""
+    state = MunicipalityReview.objects.filter(
+        campaign_id=OuterRef("campaign_id"), municipality_id=OuterRef("school__municipality_id")
+    ).values("state")[:1]
+    return qs.select_for_update(of=("self",)).annotate(
+        state_now=Coalesce(Subquery(state), Value(MunicipalityState.COLLECTING.value))
+    )
+
+
+def _mark_locked(report: SchoolReport | None) -> SchoolReport | None:
+    if report is not None:
+        report.municipality_state_read = report.state_now  # type: ignore[attr-defined]
+        report.locked_for_update = True
+    return report
 
 
 def previous_report(*, report_or_campaign, school: School) -> SchoolReport | None:

@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field
 
 from django.db import models, transaction
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -20,7 +19,7 @@ from core.errors import ServiceError
 from projects import registry
 from schools.models import School
 
-from . import checks
+from . import checks, selectors
 from .models import (
     COUNT_FIELDS,
     Campaign,
@@ -448,27 +447,29 @@ def report_save(
     Two people editing at once: the one whose form was built on an older version gets
     :class:`ReportConflict` and nothing is written.
     """
-    report_input_check_bounds(data)
-    report = (
-        SchoolReport.objects.select_for_update(of=("self",))
-        .select_related("campaign", "school", "updated_by")
-        # The municipality's state, read by the same statement that locks the report.
-        .annotate(
-            state_now=Coalesce(
-                models.Subquery(
-                    MunicipalityReview.objects.filter(
-                        campaign_id=models.OuterRef("campaign_id"),
-                        municipality_id=models.OuterRef("school__municipality_id"),
-                    ).values("state")[:1]
-                ),
-                models.Value(MunicipalityState.COLLECTING.value),
-            )
-        )
-        .get(pk=report_id)
+    report = selectors.report_locked(report_id)
+    return report_save_locked(
+        report=report, user=user, data=data, expected_version=expected_version, draft=draft
     )
+
+
+def report_save_locked(
+    *,
+    report: SchoolReport,
+    user: User,
+    data: ReportInput,
+    expected_version: int | None,
+    draft: bool,
+) -> tuple[SchoolReport, CheckResult]:
+    """:func:`report_save` of a report the caller read with its lock in the transaction it has open
+    (``selectors.report_for(lock=True)``): its branch rows and events as that read left them are
+    used, not read again. Every refusal comes before the first write; a failure after it leaves the
+    caller's transaction to roll back."""
+    if not report.locked_for_update or not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("report_save_locked: the report must be read with its lock in this transaction")
+    report_input_check_bounds(data)
     if expected_version is not None and report.version != expected_version:
         raise ReportConflict(report)
-    report.municipality_state_read = report.state_now
     refusal = report_edit_refusal(report)
     if refusal:
         raise ReportLocked(refusal)
@@ -504,7 +505,10 @@ def report_save(
     report.save()
 
     if data.branches:
-        rows = list(report.branch_rows.select_related("branch", "system"))
+        if "branch_rows" in getattr(report, "_prefetched_objects_cache", {}):
+            rows = list(report.branch_rows.all())
+        else:
+            rows = list(report.branch_rows.select_related("branch", "system").order_by("branch__name"))
         for row in rows:
             vals = data.branches.get(row.branch_id)
             if vals and any(getattr(row, k) != v for k, v in vals.items()):
@@ -518,6 +522,12 @@ def report_save(
     return report, result
 
 
+def report_form_transaction():
+    """The transaction of a form save: the page reads the report with its lock in it
+    (``selectors.report_for(lock=True)``) and :func:`report_save_or_start` writes it."""
+    return transaction.atomic()
+
+
 def report_save_or_start(
     *,
     campaign: Campaign,
@@ -526,23 +536,20 @@ def report_save_or_start(
     data: "ReportInput",
     expected_version: int | None,
     draft: bool,
-    report_id: int | None = None,
+    report: SchoolReport | None = None,
 ) -> tuple[SchoolReport, CheckResult]:
     """Save the form of the school's report; the first save creates the report (with its
     prefill from last year) in the same transaction.
 
-    ``report_id``: the report the form was built on, when it exists and has a row for every
-    branch (the page knows): then nothing needs starting, and :func:`report_save` locks it and
-    checks its version as always."""
+    ``report``: the report the form was built on, read with its lock in the caller's transaction
+    (``selectors.report_for(lock=True)``), when it has a row for every branch: then nothing needs
+    starting and it is saved as read."""
     arguments = {"user": user, "data": data, "expected_version": expected_version, "draft": draft}
-    if report_id is not None:
-        try:
-            return report_save(report_id=report_id, **arguments)  # its own transaction
-        except SchoolReport.DoesNotExist:
-            pass  # removed since the page was built: started anew below
+    if report is not None:
+        return report_save_locked(report=report, **arguments)
     with transaction.atomic():
-        report = report_start(campaign=campaign, school=school, user=user)
-        return report_save(report_id=report.pk, **arguments)
+        started = report_start(campaign=campaign, school=school, user=user)
+        return report_save(report_id=started.pk, **arguments)
 
 
 def _replace_events(report: SchoolReport, events: list[dict], user: User | None) -> list[ReportEvent]:

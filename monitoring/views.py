@@ -204,12 +204,13 @@ def report_detail(request, slug, school_pk):
     )
 
 
-def _school_for_editing(request, slug, school_pk):
+def _school_for_editing(request, slug, school_pk, *, lock: bool = False):
     """The campaign, the school, its report (None if not started) and why it cannot be edited now
-    (None when it can); 403 for anyone but the school's coordinator."""
+    (None when it can); 403 for anyone but the school's coordinator. ``lock``: the report is read
+    with its lock, to be saved in the transaction the caller has open."""
     campaign = selectors.campaign_get(user=request.user, slug=slug)
     school = selectors.campaign_school_get(user=request.user, campaign=campaign, school_pk=school_pk)
-    report = selectors.report_for(campaign=campaign, school=school)
+    report = selectors.report_for(campaign=campaign, school=school, lock=lock)
     actions = report_actions(user=request.user, report=report, campaign=campaign, school=school)
     actions.require_right("edit", MSG_ONLY_COORDINATOR)
     return campaign, school, report, actions.reason("edit")
@@ -239,14 +240,23 @@ def _save(request, campaign, school, page, *, draft):
         data=page.typed_input(),
         expected_version=page.version,
         draft=draft,
-        report_id=page.report.pk if started else None,
+        report=page.report if started else None,
     )
 
 
 @login_required
 def report_edit(request, slug, school_pk):
-    """The Appendix 1 form of the coordinator's own school."""
-    campaign, school, report, refusal = _school_for_editing(request, slug, school_pk)
+    """The Appendix 1 form of the coordinator's own school. A save reads the report with its lock
+    and writes it in one transaction."""
+    if request.method == "POST":
+        with services.report_form_transaction():
+            return _report_edit(request, slug, school_pk)
+    return _report_edit(request, slug, school_pk)
+
+
+def _report_edit(request, slug, school_pk):
+    posted = request.method == "POST"
+    campaign, school, report, refusal = _school_for_editing(request, slug, school_pk, lock=posted)
     if refusal:
         messages.warning(request, refusal)
         return redirect("monitoring:report", slug=slug, school_pk=school.pk)
@@ -304,8 +314,14 @@ def report_edit(request, slug, school_pk):
 @require_POST
 def report_autosave(request, slug, school_pk):
     """Save the form as a draft in the background; answers JSON, never loses what was typed:
-    on a conflict or a lock nothing is written and the page keeps the input."""
-    campaign, school, report, refusal = _school_for_editing(request, slug, school_pk)
+    on a conflict or a lock nothing is written and the page keeps the input. The report is read
+    with its lock and written in one transaction."""
+    with services.report_form_transaction():
+        return _report_autosave(request, slug, school_pk)
+
+
+def _report_autosave(request, slug, school_pk):
+    campaign, school, report, refusal = _school_for_editing(request, slug, school_pk, lock=True)
     if refusal:
         return JsonResponse({"ok": False, "message": refusal}, status=423)
     page = _edit_page(request, campaign, school, report)

@@ -161,3 +161,47 @@ def test_two_concurrent_first_saves_create_one_report_and_one_conflict(world):
     saved = SchoolReport.objects.get(campaign=current, school=world.school_a1)
     assert saved.classes_total == outcomes[0]
     assert saved.version == 2
+
+
+@pytest.mark.parametrize("view", ["report_edit", "report_autosave"])
+def test_form_post_waits_for_a_concurrent_save_and_writes_nothing(world, client, view):
+    """The form reads the report with its lock: a save posted while another one holds the report
+    waits for it, then sees the newer version and answers with a conflict."""
+    from django.urls import reverse
+
+    from tests.monitoring.test_views import form_data
+
+    current = campaign("2017")
+    report = report_start(campaign=current, school=world.school_a1, user=world.coordinator_a)
+    version = report.version
+    first_holds_lock = threading.Event()
+    results = {}
+
+    def first():
+        with transaction.atomic():
+            saved, _ = report_save(
+                report_id=report.pk,
+                user=world.coordinator_a,
+                data=ReportInput(values=report_values(report) | {"classes_total": 21}),
+                expected_version=version,
+                draft=True,
+            )
+            first_holds_lock.set()
+            time.sleep(0.6)  # the form's request arrives meanwhile
+        return saved.version
+
+    thread = threading.Thread(target=_run, args=(first, results, "first"))
+    thread.start()
+    assert first_holds_lock.wait(10)
+    client.force_login(world.coordinator_a)
+    url = reverse(f"monitoring:{view}", args=[current.slug, world.school_a1.pk])
+    started = time.monotonic()
+    response = client.post(url, form_data(report, classes_total=25, action="draft"))
+    waited = time.monotonic() - started
+    thread.join(20)
+    assert results["first"] == version + 1
+    assert response.status_code == 409
+    assert waited > 0.2  # it waited for the lock instead of reading the older version
+    saved = SchoolReport.objects.get(pk=report.pk)
+    assert (saved.classes_total, saved.version) == (21, version + 1)
+    assert not saved.history.filter(classes_total=25).exists()
