@@ -418,3 +418,22 @@ def test_exported_file_is_not_stored(world, client_for, open_campaign):
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert "no-store" in response["Cache-Control"]
+
+
+def test_server_process_moves_what_it_loaded_out_of_the_collectors_sight():
+    """wsgi.py (and asgi.py) freeze the objects loaded at start: a full garbage collection in a
+    request then walks only what requests left."""
+    import gc
+    import importlib
+
+    import rcro_portal.asgi
+    import rcro_portal.wsgi
+
+    for module in (rcro_portal.wsgi, rcro_portal.asgi):
+        gc.unfreeze()
+        assert gc.get_freeze_count() == 0
+        try:
+            importlib.reload(module)
+            assert gc.get_freeze_count() > 10_000
+        finally:
+            gc.unfreeze()
