@@ -500,7 +500,7 @@ class Appendix1Writer:
     def _write_row(self, sheet, row: int, values, formats, fitter):
         """One row with its height (rows go out in order), every cell typed: empty values are
         bordered blanks; text is always text, never a formula."""
-        height = fitter.height([(col, v) for col, v in enumerate(values) if v.__class__ is str])
+        height = fitter.row_height(values)
         sheet.stream_values(row, values, formats, self.fmt["text"], height=height)
 
     def start_group(self, municipality):

@@ -100,6 +100,8 @@ class ColumnFit:
         self.per_line = {key: chars_per_line(width, size, bold) for key, width in widths.items()}
         self.one_line = math.ceil(max(minimum, lines_height(1, size)))
         self._known: dict[tuple[int, str], int] = {}
+        # The characters a line holds by column position, for rows given as their cells.
+        self._per_position = [self.per_line.get(i, 0) for i in range(max(widths, default=-1) + 1)]
 
     def lines(self, key, text: str) -> int:
         per_line = self.per_line[key]
@@ -114,7 +116,9 @@ class ColumnFit:
         return lines
 
     def _count(self, key, per_line: int, text: str) -> int:
-        if text.isprintable() and not _HYPHEN_BREAK.search(text):
+        if text.isprintable():  # one paragraph, no whitespace but spaces: nothing for textwrap to munge
+            if _HYPHEN_BREAK.search(text):  # words that break after a hyphen: textwrap's own chunks
+                return _greedy_lines([chunk for chunk in _WORDSEP.split(text) if chunk], per_line)
             if "  " not in text:
                 lines = _space_lines(text, per_line)
                 if lines:
@@ -130,6 +134,31 @@ class ColumnFit:
                 lines = self.lines(key, text)
                 if lines > most:
                     most = lines
+        return self._height_of(most)
+
+    def row_height(self, cells) -> float:
+        """``height`` of a row given as its cells from column 0 (the column keys are positions);
+        only non-empty ``str`` cells count. The same count as :meth:`lines`, inlined: a large
+        export asks this for every row."""
+        most = 0
+        per_position, known = self._per_position, self._known
+        for col, text in enumerate(cells):
+            if text.__class__ is not str or not text:
+                continue
+            per_line = per_position[col]
+            if len(text) <= per_line and text.isprintable():
+                lines = 1
+            else:
+                lines = known.get((per_line, text))
+                if lines is None:
+                    if len(known) >= self.KNOWN:
+                        known.clear()
+                    lines = known[per_line, text] = self._count(col, per_line, text)
+            if lines > most:
+                most = lines
+        return self._height_of(most)
+
+    def _height_of(self, most: int) -> float:
         if most <= 1:
             return self.one_line if most else math.ceil(self.minimum)
         return min(MAX_ROW_PT, math.ceil(max(self.minimum, lines_height(most, self.size))))
@@ -139,6 +168,7 @@ class ColumnFit:
 # either splits into runs of spaces and of the rest, as ``_greedy_lines`` takes them.
 _HYPHEN_BREAK = re.compile(r"-[^\d\W]|--")
 _CHUNK = re.compile(r" +|[^ ]+")
+_WORDSEP = textwrap.TextWrapper.wordsep_re  # how textwrap splits a text when it breaks on hyphens
 
 
 def _space_lines(text: str, width: int) -> int:

@@ -48,6 +48,7 @@ def test_row_heights_agree_with_textwrap():
     rng = random.Random(18)
     alphabet = "абвгд ежз-ий a-b -- 12-3 ,.@( )«»— "
     texts = ["", " ", "  a  ", "+7 (3822) 55-01-23, mail-box@school-1.example, скайп: a-b"]
+    texts += ["Иванова Анна Петровна, педагог-организатор", "инженер-программист, учитель-логопед"]
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 90))) for _ in range(3000)]
     texts += [" ".join("ж" * rng.randint(1, 30) for _ in range(rng.randint(1, 9))) for _ in range(1000)]
     # Words that end exactly at a line's end, or one character past it.
@@ -55,7 +56,26 @@ def test_row_heights_agree_with_textwrap():
     for width in (4.5, 7, 15.5, 21):
         fitter = fit.ColumnFit({0: width}, export.DATA_PT)
         for text in texts * 2:  # the second time from what the fitter has kept
-            assert fitter.height([(0, text)]) == fit.row_height([(text, width, export.DATA_PT, False)]), text
+            expected = fit.row_height([(text, width, export.DATA_PT, False)])
+            assert fitter.height([(0, text)]) == expected, text
+            assert fitter.row_height([text]) == expected, text
+
+
+def test_row_height_of_a_row_of_cells_counts_its_tallest_text():
+    widths = {0: 4.5, 1: 15.5, 2: 7, 3: 21}
+    fitter = fit.ColumnFit(widths, export.DATA_PT)
+    rng = random.Random(7)
+    words = ["Томск", "ул.", "Ленина,", "д.", "1", "МАОУ", "СОШ", "№", "5", "mail@school.example", "—"]
+    for _ in range(500):
+        cells = [
+            rng.choice([None, "", 7, True, " ".join(rng.choices(words, k=rng.randint(1, 9)))]) for _ in widths
+        ]
+        texts = [
+            (text, widths[col], export.DATA_PT, False)
+            for col, text in enumerate(cells)
+            if isinstance(text, str)
+        ]
+        assert fitter.row_height(cells) == fit.row_height(texts), cells
 
 
 def test_row_height_keeps_a_bounded_number_of_texts(monkeypatch):
