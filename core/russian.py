@@ -50,6 +50,12 @@ def _analyzer():
     return pymorphy3.MorphAnalyzer(lang="ru")
 
 
+def load_dictionaries() -> None:
+    """Load pymorphy3's dictionaries now (about 0.1 s). Every process of the portal does it at
+    start (``RcroPortalConfig.ready``), so that no request, export or справка waits for them."""
+    _analyzer()
+
+
 @functools.lru_cache(maxsize=512)
 def _parse(word: str):
     """The parse of a word given in its dictionary form (nominative singular), or None when the

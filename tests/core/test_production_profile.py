@@ -437,3 +437,29 @@ def test_server_process_moves_what_it_loaded_out_of_the_collectors_sight():
             assert gc.get_freeze_count() > 10_000
         finally:
             gc.unfreeze()
+
+
+def test_russian_dictionaries_are_loaded_when_the_portal_starts():
+    """No request, export or справка waits for pymorphy3's dictionaries: the portal's app loads them."""
+    from django.apps import apps
+
+    from core import russian
+
+    russian._analyzer.cache_clear()
+    apps.get_app_config("rcro_portal").ready()
+    assert russian._analyzer.cache_info().currsize == 1
+
+
+def test_celery_worker_processes_freeze_what_they_loaded():
+    import gc
+
+    from celery.signals import worker_process_init
+
+    import rcro_portal.celery  # noqa: F401 - connects the worker's start-up
+
+    gc.unfreeze()
+    try:
+        worker_process_init.send(sender=None)
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
