@@ -35,7 +35,7 @@ def _sheet_xml(path) -> str:
         return archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
 
 
-def _by_xlsxwriter(path, rows):
+def _by_xlsxwriter(path, rows, skip_empty=False):
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False})
     fmt = book.add_format({"bold": True})
     num = book.add_format({"num_format": "#,##0"})
@@ -47,7 +47,10 @@ def _by_xlsxwriter(path, rows):
             sheet.set_row(row, height)
         for col, value in enumerate(values):
             if value is None or value == "":
-                sheet.write_blank(row, col, None, num)
+                if not skip_empty:
+                    sheet.write_blank(row, col, None, num)
+            elif isinstance(value, bool):
+                sheet.write_string(row, col, "да" if value else "нет", fmt)
             elif isinstance(value, str):
                 sheet.write_string(row, col, value, fmt)
             elif isinstance(value, datetime):
@@ -58,7 +61,7 @@ def _by_xlsxwriter(path, rows):
     book.close()
 
 
-def _streamed(path, rows):
+def _streamed(path, rows, skip_empty=False):
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False})
     fmt = book.add_format({"bold": True})
     num = book.add_format({"num_format": "#,##0"})
@@ -66,7 +69,9 @@ def _streamed(path, rows):
     sheet = book.add_worksheet("s", worksheet_class=StreamingWorksheet)
     sheet.write_string(0, 0, "заголовок", fmt)
     for row, (values, height) in enumerate(rows, start=1):
-        sheet.stream_values(row, values, [num] * len(values), fmt, date_format=date, height=height)
+        sheet.stream_values(
+            row, values, [num] * len(values), fmt, date_format=date, height=height, skip_empty=skip_empty
+        )
     sheet.write_string(len(rows) + 1, 0, "итог", fmt)
     book.close()
 
@@ -80,6 +85,19 @@ def test_streamed_rows_are_the_xml_xlsxwriter_writes(tmp_path):
     ]
     _by_xlsxwriter(tmp_path / "a.xlsx", rows)
     _streamed(tmp_path / "b.xlsx", rows)
+    assert _sheet_xml(tmp_path / "a.xlsx") == _sheet_xml(tmp_path / "b.xlsx")
+
+
+@pytest.mark.parametrize("skip_empty", [False, True])
+def test_a_text_that_needs_care_among_plain_ones_is_written_as_xlsxwriter_writes_it(tmp_path, skip_empty):
+    """A row's texts are checked together: one text to escape or mark, wherever it stands, sends
+    the whole row through the careful writer."""
+    rows = [(["простой", text, "ещё простой", 3, True], None) for text in TRICKY]
+    rows += [([None, "начало", 7, text], 20) for text in TRICKY]
+    rows += [(["a<b", "c"], None), (["x ", "y"], None), (["x", " y"], None), (["", None, "z", None], None)]
+    rows += [([False, datetime(2026, 3, 1, 14, 30), "простой текст", 10**16], None), ([None, None], None)]
+    _by_xlsxwriter(tmp_path / "a.xlsx", rows, skip_empty)
+    _streamed(tmp_path / "b.xlsx", rows, skip_empty)
     assert _sheet_xml(tmp_path / "a.xlsx") == _sheet_xml(tmp_path / "b.xlsx")
 
 
