@@ -721,8 +721,11 @@ def write_appendix1(
 ) -> int:
     """Write the workbook to ``path``: the reports that count on ``basis`` and the list of the
     participants left out. Returns the number of schools in the official sheet. A constant
-    number of queries whatever the size: the count, the left-out list, the streamed rows."""
-    total = reports_on_basis(user=user, campaign=campaign, basis=basis, municipality=municipality).count()
+    number of queries whatever the size: the left-out list, the streamed rows, and for
+    ``progress`` (done, of how many) the count first."""
+    total = 0
+    if progress is not None:
+        total = reports_on_basis(user=user, campaign=campaign, basis=basis, municipality=municipality).count()
     left_out = left_out_schools(user=user, campaign=campaign, municipality=municipality, basis=basis)
     writer = Appendix1Writer(
         path, campaign, total_schools=total, basis=basis, left_out=left_out, progress=progress
@@ -744,7 +747,7 @@ def write_appendix1(
     if current is not None:
         writer.end_group()
     writer.finish()
-    return total
+    return writer.done
 
 
 def records(queryset) -> Iterator[dict]:

@@ -30,6 +30,7 @@ from xlsxwriter.worksheet import Worksheet
 _NEEDS_CARE = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
 _EDGE_SPACE = re.compile(r"^\s|\s$")
 _MAX_FAST_CHARS = 16383  # below half of Excel's 32 767 UTF-16 units no string can be too long
+_EPOCH = datetime(1899, 12, 31)  # XlsxWriter's epoch of serial dates
 _EXACT_INT = 10**15  # an int below this prints the same with «.16G» as with str()
 _COLUMNS = [xl_col_to_name(col) for col in range(64)]
 
@@ -123,7 +124,7 @@ class StreamingWorksheet(Worksheet):
                 formula = value.formula.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
                 append(f'<c r="{_COLUMNS[col]}{r}"{styles[col]}><f>{formula}</f><v>{value.value}</v></c>')
             elif isinstance(value, datetime):
-                serial = self._convert_date_time(value)
+                serial = self._serial(value)
                 append(f'<c r="{_COLUMNS[col]}{r}"{self._style(date_format)}><v>{serial:.16G}</v></c>')
             else:
                 text, preserve = self._string(str(value))
@@ -134,6 +135,15 @@ class StreamingWorksheet(Worksheet):
                 first = col
             last = col
         self._close_row(row, r, parts, first, last, height)
+
+    def _serial(self, value: datetime) -> float:
+        """XlsxWriter's serial number of a datetime (``_convert_date_time``), computed the same way
+        without its checks for the usual case: a naive datetime after 1900, the 1900 epoch."""
+        if value.tzinfo is not None or value.year <= 1900 or self.date_1904:
+            return self._convert_date_time(value)
+        delta = value - _EPOCH
+        serial = delta.days + (float(delta.seconds) + float(delta.microseconds) / 1e6) / (60 * 60 * 24)
+        return serial + 1 if serial > 59 else serial  # Excel's 29.02.1900
 
     def _column_styles(self, formats: list[Format | None]) -> list[str]:
         known = self._styles_of.get(id(formats))

@@ -198,3 +198,12 @@ def test_fast_zip_workbook_packs_at_level_one_and_puts_the_default_back(tmp_path
 
     assert info.compress_size == deflated(1) != deflated(6)
     assert load_workbook(tmp_path / "z.xlsx")["s"]["B200"].value == 199
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.datetimes(min_value=datetime(1899, 12, 1), max_value=datetime(9999, 12, 31)))
+def test_date_serials_are_those_of_xlsxwriter(value):
+    sheet = StreamingWorksheet()
+    assert sheet._serial(value) == sheet._convert_date_time(value)
+    sheet.date_1904 = True
+    assert sheet._serial(value) == sheet._convert_date_time(value)
