@@ -58,10 +58,11 @@ def campaign_school_get(*, user: User, campaign: Campaign, school_pk) -> School:
     return get_in_scope_or_404(qs, pk=school_pk)
 
 
-def _report_qs():
-    return SchoolReport.objects.select_related(
-        "campaign", "school__municipality", "system__vendor", "updated_by"
-    ).prefetch_related(
+def _report_qs(*, parents: bool = True):
+    """Reports with what their pages show; ``parents``: with their campaign and school (a caller
+    that has them at hand sets them instead, and the query joins three tables fewer)."""
+    related = ("campaign", "school__municipality") if parents else ()
+    return SchoolReport.objects.select_related(*related, "system__vendor", "updated_by").prefetch_related(
         Prefetch(
             "branch_rows",
             queryset=ReportBranch.objects.select_related("branch", "system").order_by("branch__name"),
@@ -75,10 +76,11 @@ def report_for(*, campaign: Campaign, school: School, lock: bool = False) -> Sch
 
     ``lock``: read it with its row lock, for a save in the caller's transaction (see
     :func:`_locked`); its branch rows and events are read after the lock is taken."""
-    qs = _report_qs().filter(campaign=campaign, school=school)
-    if not lock:
-        return qs.first()
-    return _mark_locked(_locked(qs).first())
+    qs = _report_qs(parents=False).filter(campaign=campaign, school=school)
+    report = _locked(qs, municipality_id=school.municipality_id).first() if lock else qs.first()
+    if report is not None:
+        report.campaign, report.school = campaign, school
+    return _mark_locked(report) if lock else report
 
 
 def report_locked(report_id: int) -> SchoolReport:
@@ -89,12 +91,16 @@ def report_locked(report_id: int) -> SchoolReport:
     return report
 
 
-def _locked(qs: QuerySet[SchoolReport]) -> QuerySet[SchoolReport]:
+def _locked(qs: QuerySet[SchoolReport], *, municipality_id: int | None = None) -> QuerySet[SchoolReport]:
     """``qs`` read with the report rows' lock, and with the municipality's state read by the same
-    statement (``state_now``): nobody changes the report until the transaction ends."""
-    state = MunicipalityReview.objects.filter(
-        campaign_id=OuterRef("campaign_id"), municipality_id=OuterRef("school__municipality_id")
-    ).values("state")[:1]
+    statement (``state_now``): nobody changes the report until the transaction ends.
+    ``municipality_id``: the reports' municipality, when the caller knows it."""
+    reviews = MunicipalityReview.objects.filter(campaign_id=OuterRef("campaign_id"))
+    if municipality_id is None:
+        reviews = reviews.filter(municipality_id=OuterRef("school__municipality_id"))
+    else:
+        reviews = reviews.filter(municipality_id=municipality_id)
+    state = reviews.values("state")[:1]
     return qs.select_for_update(of=("self",)).annotate(
         state_now=Coalesce(Subquery(state), Value(MunicipalityState.COLLECTING.value))
     )
