@@ -8,8 +8,9 @@ cell's format index, the row height) — and leaves everything else to XlsxWrite
 widths, merged cells, formulas, freeze panes, autofilter, print setup, the package itself.
 Streamed rows and XlsxWriter's own rows can follow one another in any order of increasing row.
 
-A :class:`FastZipWorkbook` packs its parts at zlib level 1 instead of the default 6: a large export
-spends a fifth of its time compressing at level 6, for a file only about a quarter smaller.
+A :class:`FastZipWorkbook` packs its parts with ISA-L's fast deflate (``isal``) instead of zlib at
+the default level 6: at level 6 a large export spent a fifth of its time compressing, at zlib's
+level 1 still a tenth; ISA-L's level 1 is about five times as fast as that, and as small.
 """
 
 import re
@@ -20,6 +21,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 import xlsxwriter.workbook
+from isal import isal_zlib
 from xlsxwriter.exceptions import OverlappingRange
 from xlsxwriter.format import Format
 from xlsxwriter.utility import _utf16_len, _utf16_truncate, xl_col_to_name, xl_range
@@ -191,28 +193,34 @@ class StreamingWorksheet(Worksheet):
         self.merge.append([row, first_col, row, last_col])
 
 
-class _Level1ZipFile(zipfile.ZipFile):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("compresslevel", FastZipWorkbook.COMPRESS_LEVEL)
-        super().__init__(*args, **kwargs)
+class _FastZipFile(zipfile.ZipFile):
+    """A zip file whose deflated parts are compressed by ISA-L (``isal``): the same deflate format,
+    about five times as fast as zlib's fastest level, and as small. ``zipfile`` takes no other
+    compressor, so the one it made for a part is replaced before anything is written."""
+
+    def _open_to_write(self, zinfo, force_zip64=False):
+        writer = super()._open_to_write(zinfo, force_zip64)
+        if zinfo.compress_type == zipfile.ZIP_DEFLATED:
+            writer._compressor = isal_zlib.compressobj(FastZipWorkbook.ISAL_LEVEL, isal_zlib.DEFLATED, -15)
+        return writer
 
 
 _packing = threading.Lock()
 
 
 class FastZipWorkbook(xlsxwriter.workbook.Workbook):
-    """An XlsxWriter workbook whose package is compressed at ``COMPRESS_LEVEL``. XlsxWriter has no
-    option for it: its zip file class is swapped for the time this workbook is packed, under a lock
-    so that workbooks packed at once in one process always put the default back. (Another
-    XlsxWriter workbook packed in that moment by another thread would also get level 1: still a
-    valid file.)"""
+    """An XlsxWriter workbook packed fast (see ``_FastZipFile``). XlsxWriter has no option for it:
+    its zip file class is swapped for the time this workbook is packed, under a lock so that
+    workbooks packed at once in one process always put the default back. (Another XlsxWriter
+    workbook packed in that moment by another thread would be packed the same way: still a valid
+    file.)"""
 
-    COMPRESS_LEVEL = 1
+    ISAL_LEVEL = 1  # ISA-L's levels are 0…3
 
     def _store_workbook(self) -> None:
         with _packing:
             default = xlsxwriter.workbook.ZipFile
-            xlsxwriter.workbook.ZipFile = _Level1ZipFile
+            xlsxwriter.workbook.ZipFile = _FastZipFile
             try:
                 super()._store_workbook()
             finally:
