@@ -81,6 +81,7 @@ NUMBER_FIELDS = tuple(layout.NUMBER_COLUMNS.values())
 NUMBER_ITEMS = tuple(layout.NUMBER_COLUMNS.items())
 MODULES_INDEX = list(layout.NUMBER_COLUMNS).index(layout.MODULES_COLUMN)
 CODE_FIELDS = tuple(name for name, _ in layout.CODE_COLUMNS.values())
+_NUMBERS_OF, _CODES_OF = operator.itemgetter(*NUMBER_FIELDS), operator.itemgetter(*CODE_FIELDS)
 # The format of each column of a school's row (text is always written as «text»); a branch's row
 # is bordered text but for its number.
 OFFICIAL_FORMATS = ("code", *["text"] * 6, *["int"] * 11, *["code"] * 3, *["text"] * 4)
@@ -515,7 +516,7 @@ class Appendix1Writer:
         """Write one counted report (a record of ``export_rows``): its row, its branches' rows, its
         row of the flat table."""
         self.numbering += 1
-        numbers = [r[name] for name in NUMBER_FIELDS]
+        numbers = list(_NUMBERS_OF(r))
         numbers[MODULES_INDEX] = layout.modules_cell(r)
         events = _events_text(r["events_json"])
         values = (
@@ -527,7 +528,7 @@ class Appendix1Writer:
             layout.person(r["responsible_name"], r["responsible_position"]),
             layout.contacts(r["responsible_phone"], r["responsible_email"]),
             *numbers,
-            *[r[name] for name in CODE_FIELDS],
+            *_CODES_OF(r),
             r["coordinator_name"],
             layout.contacts(r["coordinator_phone"], r["coordinator_email"], r["coordinator_skype"]),
             events,
@@ -535,12 +536,11 @@ class Appendix1Writer:
         )
         self._write_row(self.sheet, self.row, values, self.official_formats, self.official_fit)
         group = self.group
-        group_sums, region_sums = group.sums, self.region.sums
+        group_sums = group.sums  # the region's are added up from its groups (end_group)
         for number, name in NUMBER_ITEMS:
             value = r[name]
             if isinstance(value, int):
                 group_sums[number] = group_sums.get(number, 0) + value
-                region_sums[number] = region_sums.get(number, 0) + value
         self.row += 1
         group.schools += 1
         branches = r["branches_json"] or ()
@@ -586,6 +586,9 @@ class Appendix1Writer:
     def end_group(self):
         self._total_row(_group_label(self.municipality), self.group, self.group.first_row, self.row - 1)
         self.group_rows.append((self.municipality.name, self.group))
+        region_sums = self.region.sums
+        for number, value in self.group.sums.items():
+            region_sums[number] = region_sums.get(number, 0) + value
 
     def finish(self):
         self._total_row(f"{layout.TOTAL_PREFIX} по области", self.region, FIRST_DATA_ROW, self.row - 1)

@@ -164,11 +164,18 @@ class StreamingWorksheet(Worksheet):
             self._write_single_row(row)  # the row XlsxWriter holds, if any, goes out first
 
     def _close_row(self, row: int, r: str, parts: list[str], first, last, height: float | None) -> None:
-        if first is not None:
-            self._check_dimensions(row, first)
-            self._check_dimensions(row, last)
-        else:
-            self._check_dimensions(row, self.dim_colmin or 0)
+        # XlsxWriter's ``_check_dimensions`` for the row's first and last cells, whose bounds and
+        # order ``_open_row`` has checked.
+        if self.dim_rowmin is None or row < self.dim_rowmin:
+            self.dim_rowmin = row
+        if self.dim_rowmax is None or row > self.dim_rowmax:
+            self.dim_rowmax = row
+        if first is None:
+            first = last = self.dim_colmin or 0
+        if self.dim_colmin is None or first < self.dim_colmin:
+            self.dim_colmin = first
+        if self.dim_colmax is None or last > self.dim_colmax:
+            self.dim_colmax = last
         attrs = f'r="{r}"'
         if height is not None:
             pixels = int(height * 4.0 / 3.0 + 0.5)

@@ -210,3 +210,22 @@ def test_date_serials_are_those_of_xlsxwriter(value):
     assert sheet._serial(value) == sheet._convert_date_time(value)
     sheet.date_1904 = True
     assert sheet._serial(value) == sheet._convert_date_time(value)
+
+
+def test_dimensions_count_rows_set_ahead_as_xlsxwriter_counts_them(tmp_path):
+    paths = {}
+    for way in ("xlsxwriter", "streamed"):
+        paths[way] = tmp_path / f"{way}.xlsx"
+        book = xlsxwriter.Workbook(str(paths[way]), {"constant_memory": True})
+        fmt = book.add_format({"bold": True})
+        sheet = book.add_worksheet("s", worksheet_class=StreamingWorksheet)
+        sheet.set_row(9, 30)  # a later row's height, set before row 3 is written
+        if way == "xlsxwriter":
+            sheet.write_string(3, 2, "текст", fmt)
+            sheet.write_number(3, 4, 5, fmt)
+        else:
+            sheet.stream_values(3, [None, None, "текст", None, 5], [fmt] * 5, fmt, skip_empty=True)
+        book.close()
+    xml = _sheet_xml(paths["streamed"])
+    assert '<dimension ref="A4:E10"/>' in xml  # row 10 set ahead stays the last row
+    assert _sheet_xml(paths["xlsxwriter"]) == xml
