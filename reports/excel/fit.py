@@ -149,11 +149,12 @@ class ColumnFit:
             if len(text) <= per_line and text.isprintable():
                 lines = 1
             else:
-                lines = known.get((per_line, text))
-                if lines is None:
+                counted = known.get((per_line, text))
+                if counted is None:
                     if len(known) >= self.KNOWN:
                         known.clear()
-                    lines = known[per_line, text] = self._count(col, per_line, text)
+                    counted = known[per_line, text] = self._count(col, per_line, text)
+                lines = counted
             if lines > most:
                 most = lines
         return self._height_of(most)

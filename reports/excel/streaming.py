@@ -53,6 +53,12 @@ class StreamingWorksheet(Worksheet):
     """A worksheet (``Workbook.add_worksheet(name, worksheet_class=StreamingWorksheet)``) for a
     workbook in ``constant_memory`` mode, with :meth:`stream_values` for its data rows."""
 
+    # XlsxWriter's used range of the sheet, which streamed rows extend.
+    dim_rowmin: int | None
+    dim_rowmax: int | None
+    dim_colmin: int | None
+    dim_colmax: int | None
+
     def __init__(self) -> None:
         super().__init__()
         self._style_attrs: dict[int, str] = {}
