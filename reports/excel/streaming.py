@@ -13,7 +13,9 @@ the default level 6: at level 6 a large export spent a fifth of its time compres
 level 1 still a tenth; ISA-L's level 1 is about five times as fast as that, and as small.
 """
 
+import os
 import re
+import shutil
 import threading
 import zipfile
 from collections.abc import Sequence
@@ -191,6 +193,21 @@ class StreamingWorksheet(Worksheet):
             self.row_data_fh.write(f"<row {attrs}>{''.join(parts)}</row>")
         elif "ht=" in attrs:
             self.row_data_fh.write(f"<row {attrs}/>")
+
+    def _write_optimized_sheet_data(self) -> None:
+        """XlsxWriter's copy of the row file into the sheet's XML, as bytes: both are UTF-8, so
+        the text need not be decoded and encoded again (a large export's rows are tens of MB)."""
+        if self.dim_rowmin is None or not hasattr(self.fh, "buffer"):  # no rows, or XML in memory
+            super()._write_optimized_sheet_data()
+            return
+        self._xml_start_tag("sheetData")
+        self.fh.flush()
+        self.row_data_fh.flush()
+        with open(self.row_data_filename, "rb") as rows:
+            shutil.copyfileobj(rows, self.fh.buffer, 1 << 20)
+        self.row_data_fh.close()
+        os.unlink(self.row_data_filename)
+        self._xml_end_tag("sheetData")
 
     def merge_cells(self, row: int, first_col: int, last_col: int) -> None:
         """Mark columns ``first_col``…``last_col`` of ``row`` as one merged cell, as ``merge_range``
