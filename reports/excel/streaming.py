@@ -32,6 +32,9 @@ from xlsxwriter.worksheet import Worksheet
 # Anything XlsxWriter would change or mark in an inline string: XML specials, control characters,
 # its own «_xHHHH_» escapes, the two non-characters, leading or trailing whitespace.
 _NEEDS_CARE = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
+# The same without the edges, which a row's cells check with ``str.isspace`` (what ``\s`` is):
+# an alternation anchored at the edges makes the search try every branch at every character.
+_CARE_INSIDE = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 _EDGE_SPACE = re.compile(r"^\s|\s$")
 _MAX_FAST_CHARS = 16383  # below half of Excel's 32 767 UTF-16 units no string can be too long
 _EPOCH = datetime(1899, 12, 31)  # XlsxWriter's epoch of serial dates
@@ -112,7 +115,12 @@ class StreamingWorksheet(Worksheet):
         for col, value in enumerate(values):
             cls = value.__class__
             if cls is str and value:
-                if len(value) > _MAX_FAST_CHARS or _NEEDS_CARE.search(value) is not None:
+                if (
+                    len(value) > _MAX_FAST_CHARS
+                    or _CARE_INSIDE.search(value) is not None
+                    or value[0].isspace()
+                    or value[-1].isspace()
+                ):
                     text, preserve = self._string(value)
                 else:
                     text, preserve = value, ""
