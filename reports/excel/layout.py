@@ -53,7 +53,8 @@ EVENT_RE = re.compile(
 
 
 def join_nonempty(*parts, sep=", ") -> str:
-    return sep.join(p.strip() for p in parts if p and p.strip())
+    """The parts that are not empty once stripped, stripped, joined by ``sep``."""
+    return sep.join(filter(None, map(str.strip, filter(None, parts))))
 
 
 # --- name + address (columns 3 and 4) -------------------------------------------------------------
