@@ -119,3 +119,11 @@ def test_round_trip_finds_schools_whose_names_carry_an_address(world, tmp_path):
         assert copy.classes_total == original.classes_total
         assert copy.responsible_name == original.responsible_name
         assert copy.branch_rows.count() == 1
+
+
+def test_cell_texts_leave_out_empty_parts_and_strip_the_rest():
+    from reports.excel import layout
+
+    assert layout.join_nonempty(" a ", "  ", None, "b", "") == "a, b"
+    assert layout.join_nonempty(None, "", " ") == ""
+    assert layout.contacts(" +7 (3822) 55-01-23 ", "", "login") == "+7 (3822) 55-01-23, скайп: login"
