@@ -30,6 +30,22 @@ def _run(target, results, key):
         connection.close()
 
 
+def _save_holding_the_lock(report, user, version: int, holds: threading.Event, seconds: float) -> int:
+    """Save ``classes_total`` = 21 and keep the report's row locked for ``seconds`` after saying so
+    through ``holds``, while a second save arrives; the version saved."""
+    with transaction.atomic():
+        saved, _ = report_save(
+            report_id=report.pk,
+            user=user,
+            data=ReportInput(values=report_values(report) | {"classes_total": 21}),
+            expected_version=version,
+            draft=True,
+        )
+        holds.set()
+        time.sleep(seconds)
+    return saved.version
+
+
 def test_second_concurrent_save_gets_conflict(world):
     previous = campaign("2016", status="closed")
     current = campaign("2017", previous=previous)
@@ -40,18 +56,7 @@ def test_second_concurrent_save_gets_conflict(world):
     results = {}
 
     def first():
-        with transaction.atomic():
-            values = report_values(report) | {"classes_total": 21}
-            saved, _ = report_save(
-                report_id=report.pk,
-                user=world.coordinator_a,
-                data=ReportInput(values=values),
-                expected_version=version,
-                draft=True,
-            )
-            first_holds_lock.set()
-            time.sleep(0.5)  # keep the row locked while the second save arrives
-        return saved.version
+        return _save_holding_the_lock(report, world.coordinator_a, version, first_holds_lock, 0.5)
 
     def second():
         first_holds_lock.wait(10)
@@ -178,17 +183,7 @@ def test_form_post_waits_for_a_concurrent_save_and_writes_nothing(world, client,
     results = {}
 
     def first():
-        with transaction.atomic():
-            saved, _ = report_save(
-                report_id=report.pk,
-                user=world.coordinator_a,
-                data=ReportInput(values=report_values(report) | {"classes_total": 21}),
-                expected_version=version,
-                draft=True,
-            )
-            first_holds_lock.set()
-            time.sleep(0.6)  # the form's request arrives meanwhile
-        return saved.version
+        return _save_holding_the_lock(report, world.coordinator_a, version, first_holds_lock, 0.6)
 
     thread = threading.Thread(target=_run, args=(first, results, "first"))
     thread.start()
