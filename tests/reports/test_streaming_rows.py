@@ -229,3 +229,14 @@ def test_dimensions_count_rows_set_ahead_as_xlsxwriter_counts_them(tmp_path):
     xml = _sheet_xml(paths["streamed"])
     assert '<dimension ref="A4:E10"/>' in xml  # row 10 set ahead stays the last row
     assert _sheet_xml(paths["xlsxwriter"]) == xml
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(min_size=1, max_size=30))
+def test_texts_to_escape_are_found_by_the_inner_pattern_and_the_edges(text):
+    """The row writer's quick test (``_CARE_INSIDE`` plus ``isspace`` at both ends) finds exactly
+    the texts XlsxWriter's rule (``_NEEDS_CARE``) finds."""
+    from reports.excel.streaming import _CARE_INSIDE, _NEEDS_CARE
+
+    quick = _CARE_INSIDE.search(text) is not None or text[0].isspace() or text[-1].isspace()
+    assert quick == (_NEEDS_CARE.search(text) is not None)
