@@ -107,6 +107,10 @@ class ColumnFit:
         per_line = self.per_line[key]
         if len(text) <= per_line and text.isprintable():
             return 1
+        return self._counted(key, per_line, text)
+
+    def _counted(self, key, per_line: int, text: str) -> int:
+        """``_count``, kept for a text met again (at most ``KNOWN`` texts)."""
         known = self._known
         lines = known.get((per_line, text))
         if lines is None:
@@ -138,23 +142,15 @@ class ColumnFit:
 
     def row_height(self, cells) -> float:
         """``height`` of a row given as its cells from column 0 (the column keys are positions);
-        only non-empty ``str`` cells count. The same count as :meth:`lines`, inlined: a large
-        export asks this for every row."""
+        only non-empty ``str`` cells count. The same count as :meth:`lines`, its one-line case
+        inlined: a large export asks this for every row."""
         most = 0
-        per_position, known = self._per_position, self._known
+        per_position = self._per_position
         for col, text in enumerate(cells):
             if text.__class__ is not str or not text:
                 continue
             per_line = per_position[col]
-            if len(text) <= per_line and text.isprintable():
-                lines = 1
-            else:
-                counted = known.get((per_line, text))
-                if counted is None:
-                    if len(known) >= self.KNOWN:
-                        known.clear()
-                    counted = known[per_line, text] = self._count(col, per_line, text)
-                lines = counted
+            lines = 1 if len(text) <= per_line and text.isprintable() else self._counted(col, per_line, text)
             if lines > most:
                 most = lines
         return self._height_of(most)
