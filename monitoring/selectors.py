@@ -63,12 +63,21 @@ def _report_qs(*, parents: bool = True):
     that has them at hand sets them instead, and the query joins three tables fewer)."""
     related = ("campaign", "school__municipality") if parents else ()
     return SchoolReport.objects.select_related(*related, "system__vendor", "updated_by").prefetch_related(
-        Prefetch(
-            "branch_rows",
-            queryset=ReportBranch.objects.select_related("branch", "system").order_by("branch__name"),
-        ),
+        Prefetch("branch_rows", queryset=_branch_rows_qs()),
         Prefetch("events", queryset=ReportEvent.objects.order_by("position", "pk")),
     )
+
+
+def _branch_rows_qs() -> QuerySet[ReportBranch]:
+    return ReportBranch.objects.select_related("branch", "system").order_by("branch__name")
+
+
+def report_branch_rows(report: SchoolReport) -> list[ReportBranch]:
+    """The report's branch rows with their branch and system, by branch name: those read with the
+    report (``_report_qs``) when they were, otherwise read now."""
+    if "branch_rows" in getattr(report, "_prefetched_objects_cache", {}):
+        return list(report.branch_rows.all())
+    return list(_branch_rows_qs().filter(report=report))
 
 
 def report_for(*, campaign: Campaign, school: School, lock: bool = False) -> SchoolReport | None:

@@ -505,10 +505,7 @@ def report_save_locked(
     report.save()
 
     if data.branches:
-        if "branch_rows" in getattr(report, "_prefetched_objects_cache", {}):
-            rows = list(report.branch_rows.all())
-        else:
-            rows = list(report.branch_rows.select_related("branch", "system").order_by("branch__name"))
+        rows = selectors.report_branch_rows(report)
         for row in rows:
             vals = data.branches.get(row.branch_id)
             if vals and any(getattr(row, k) != v for k, v in vals.items()):
